@@ -1,0 +1,5 @@
+export { accounts } from './accounts';
+export { outbox } from './outbox';
+export { processedEvents } from './processed-events';
+export { billing } from './schema';
+export { transfers } from './transfers';

@@ -1,0 +1,4 @@
+import { outboxTable } from '@sabia/db';
+import { billing } from './schema';
+
+export const outbox = outboxTable(billing);

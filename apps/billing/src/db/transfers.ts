@@ -1,0 +1,27 @@
+import { bigint, index, integer, text, timestamp } from 'drizzle-orm/pg-core';
+import { billing } from './schema';
+
+/**
+ * Immutable transfers. The id is derived (message, part, phase), so writing the same
+ * transfer twice is a primary-key conflict, never a second charge.
+ */
+export const transfers = billing.table(
+  'transfers',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    debitAccountId: text('debit_account_id').notNull(),
+    creditAccountId: text('credit_account_id').notNull(),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+    currency: text('currency').notNull(),
+    /** single | pending | post_pending | void_pending */
+    kind: text('kind').notNull(),
+    pendingId: text('pending_id'),
+    messageId: text('message_id'),
+    part: integer('part'),
+    /** A pending transfer not settled by then is voided (see ledger/settle.ts). */
+    timeoutAt: timestamp('timeout_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('transfers_message_idx').on(t.messageId), index('transfers_tenant_idx').on(t.tenantId, t.createdAt)],
+);

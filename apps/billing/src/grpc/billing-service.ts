@@ -1,0 +1,61 @@
+import { billing as pb } from '@sabia/contracts';
+import type { Db } from '@sabia/db';
+import { InvalidArgumentError, PermissionDeniedError } from '@sabia/errors';
+import type { CallContext, HandlerKit } from '@sabia/grpc-kit';
+import type { BillingConfig } from '../config';
+import { getBalance } from '../ledger/get-balance';
+import { listTransfers } from '../ledger/list-transfers';
+import { reserve } from '../ledger/reserve';
+import { topUp } from '../ledger/top-up';
+
+/** Billing's gRPC adapter: decode → verb → encode. Tenant comes from the token, never the request. */
+export function billingService(db: Db, config: BillingConfig, kit: HandlerKit): pb.BillingServiceServer {
+  const tenantOf = (ctx: CallContext) => {
+    if (ctx.principal.kind !== 'user') throw new PermissionDeniedError('this call needs a user token');
+    return ctx.principal.accountId;
+  };
+  return {
+    reserve: kit.unary(async (req: pb.ReserveRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('Reserve is internal to Sabiá services');
+      if (!req.accountId || !req.messageId) throw new InvalidArgumentError('account_id and message_id are required');
+      const hours = config.PENDING_TIMEOUT_HOURS;
+      const result = await reserve(db, {
+        tenantId: req.accountId,
+        messageId: req.messageId,
+        parts: req.parts,
+        partPrice: config.DEFAULT_SMS_PART_PRICE,
+        currency: config.DEFAULT_CURRENCY,
+        timeoutAt: new Date(Date.now() + hours * 3600_000),
+      });
+      return {
+        outcome: result.outcome === 'reserved' ? pb.ReserveOutcome.RESERVE_OUTCOME_RESERVED : pb.ReserveOutcome.RESERVE_OUTCOME_NO_CREDIT,
+        amount: result.amount,
+        currency: result.currency,
+      };
+    }),
+    getBalance: kit.unary(async (_req: pb.GetBalanceRequest, ctx) =>
+      getBalance(db, tenantOf(ctx), config.DEFAULT_CURRENCY),
+    ),
+    topUp: kit.unary(async (req: pb.TopUpRequest, ctx) => {
+      const tenant = tenantOf(ctx);
+      if (ctx.principal.kind === 'user' && ctx.principal.role !== 'administrador') {
+        throw new PermissionDeniedError('only an administrador may top up');
+      }
+      if (req.accountId && req.accountId !== tenant) throw new PermissionDeniedError('you may top up only your own account');
+      return topUp(db, { tenantId: tenant, amount: req.amount, currency: config.DEFAULT_CURRENCY, idempotencyKey: req.idempotencyKey });
+    }),
+    listTransfers: kit.unary(async (req: pb.ListTransfersRequest, ctx) => ({
+      transfers: (await listTransfers(db, tenantOf(ctx), req.messageId || undefined)).map((t) => ({
+        id: t.id,
+        debitAccountId: t.debitAccountId,
+        creditAccountId: t.creditAccountId,
+        amount: t.amount,
+        currency: t.currency,
+        kind: t.kind,
+        pendingId: t.pendingId ?? '',
+        messageId: t.messageId ?? '',
+        createdAt: t.createdAt,
+      })),
+    })),
+  };
+}

@@ -1,0 +1,45 @@
+import { telemetry } from './instrument';
+import { billing } from '@sabia/contracts';
+import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
+import { runService } from '@sabia/runtime';
+import { join } from 'node:path';
+import { loadConfig } from './config';
+import { startStatusChangedConsumer } from './events/status-changed-consumer';
+import { billingService } from './grpc/billing-service';
+
+export async function main() {
+  const config = loadConfig();
+  return runService({
+    name: 'billing',
+    schema: 'billing',
+    migrationsFolder: join(__dirname, '../drizzle'),
+    config,
+    telemetry,
+    async start({ database, bus, logger }) {
+      const consumer = await startStatusChangedConsumer(database.db, bus, logger);
+      const kit = handlerKit({ secret: config.AUTH_JWT_SECRET, logger });
+      const grpc = await startGrpcServer({
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        logger,
+        services: [{
+          name: 'sabia.billing.v1.BillingService',
+          protoFile: 'sabia/billing/v1/billing_service.proto',
+          definition: billing.BillingServiceService,
+          implementation: billingService(database.db, config, kit),
+        }],
+      });
+      return [
+        { name: 'status consumer', stop: () => consumer.stop() },
+        { name: 'grpc', stop: () => grpc.shutdown() },
+      ];
+    },
+  });
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,2 @@
+export * from './principal';
+export { bearerToken, signToken, verifyToken } from './token';

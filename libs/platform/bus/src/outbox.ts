@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { DbOrTx, OutboxTable } from '@sabia/db';
+import { v7 as uuidv7 } from 'uuid';
+import { currentTraceHeaders } from './trace-headers';
+
+export interface OutgoingEvent {
+  /** Un-namespaced subject from SUBJECTS. */
+  subject: string;
+  /** Encoded protobuf message. */
+  payload: Uint8Array;
+}
+
+export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).schema}_outbox`;
+
+/**
+ * Writes events in the caller's transaction, so they exist exactly when the change they
+ * announce does. The active trace context is stored with them; the relay continues it.
+ * Returns the event ids (also their Nats-Msg-Id).
+ */
+export async function enqueueEvents(
+  tx: DbOrTx,
+  table: OutboxTable,
+  events: OutgoingEvent[],
+): Promise<string[]> {
+  if (events.length === 0) return [];
+  const headers = currentTraceHeaders();
+  const rows = events.map((event) => ({ id: uuidv7(), subject: event.subject, payload: event.payload, headers }));
+  await tx.insert(table).values(rows);
+  // Wakes the relay at once instead of at its next poll; delivered only if we commit.
+  await tx.execute(sql`select pg_notify(${outboxChannel(table)}, '')`);
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,65 @@
+import { AckPolicy, DeliverPolicy, StorageType, type ConsumerConfig, type StreamConfig } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import type { Bus } from './connect';
+import { DOMAINS } from './subjects';
+
+/** How long JetStream remembers a Nats-Msg-Id: a republish after a crash inside it is dropped. */
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Creates or updates every domain stream. Idempotent: safe at every boot of every replica.
+ * File storage so an accepted event survives a broker restart.
+ */
+export async function ensureStreams(bus: Bus): Promise<void> {
+  for (const domain of DOMAINS) {
+    const config: Partial<StreamConfig> & { name: string } = {
+      name: bus.names.stream(domain),
+      subjects: [bus.names.subject(`sabia.${domain}.>`)],
+      storage: StorageType.File,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      max_age: nanos(7 * 24 * 3600_000),
+    };
+    try {
+      await bus.jsm.streams.info(config.name);
+      await bus.jsm.streams.update(config.name, config);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await bus.jsm.streams.add(config);
+    }
+  }
+}
+
+export interface ConsumerSpec {
+  domain: (typeof DOMAINS)[number];
+  durable: string;
+  subject: string;
+  maxDeliver: number;
+  ackWaitMs: number;
+}
+
+/** Creates or updates a durable pull consumer with explicit acks. */
+export async function ensureConsumer(bus: Bus, spec: ConsumerSpec): Promise<void> {
+  const stream = bus.names.stream(spec.domain);
+  const config: Partial<ConsumerConfig> = {
+    durable_name: bus.names.durable(spec.durable),
+    filter_subject: bus.names.subject(spec.subject),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_deliver: spec.maxDeliver,
+    ack_wait: nanos(spec.ackWaitMs),
+  };
+  try {
+    await bus.jsm.consumers.info(stream, config.durable_name!);
+    await bus.jsm.consumers.update(stream, config.durable_name!, {
+      max_deliver: config.max_deliver,
+      ack_wait: config.ack_wait,
+    });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await bus.jsm.consumers.add(stream, config);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof Error && /not found/i.test(err.message);
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Parses an app's environment once, at boot. Every problem is listed at once (not the first
+ * one only), so an operator fixes a deployment in one go. Apps call this from their own
+ * config.ts; no other code reads process.env.
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(
+    (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Keys every service shares; apps extend this object. */
+export const commonEnv = {
+  DATABASE_URL: z.string().url().describe('PostgreSQL URL'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /** Prefix for subjects and streams, so parallel test runs share one NATS server safely. */
+  NATS_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/i).default(''),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  GRPC_HOST: z.string().default('0.0.0.0'),
+};
+
+/** host:port of another service. */
+export const grpcAddress = z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port');
+export { z };

@@ -1,0 +1,30 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+
+export type Db = NodePgDatabase<Record<string, never>>;
+/** A query runner: the database or an open transaction. Query functions take this first. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+  close(): Promise<void>;
+}
+
+// pg returns int8 as string by default; money and counts are bigint end to end.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => BigInt(value));
+
+export function connectDb(url: string, options: { max?: number; appName?: string } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.appName,
+    // A stuck connection attempt should fail a request, not hang it.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client that dies (server restart) emits here; without a listener it crashes the process.
+  pool.on('error', () => undefined);
+  const db = drizzle({ client: pool }) as Db;
+  return { pool, db, close: () => pool.end() };
+}

@@ -1,0 +1,9 @@
+export { connectDb, type Database, type Db, type DbOrTx, type Tx } from './connect';
+export { migrateSchema } from './migrate';
+export {
+  bytea,
+  outboxTable,
+  processedEventsTable,
+  type OutboxTable,
+  type ProcessedEventsTable,
+} from './platform-tables';

@@ -1,0 +1,1 @@
+export { runService, type ServiceDeps, type Stoppable } from './run-service';

@@ -1,0 +1,57 @@
+import { connectBus, ensureStreams, type Bus } from '@sabia/bus';
+import { connectDb, migrateSchema, type Database } from '@sabia/db';
+import { createLogger, safeUrl, type Logger } from '@sabia/logger';
+import type { Telemetry } from '@sabia/telemetry';
+
+export interface ServiceDeps {
+  database: Database;
+  bus: Bus;
+  logger: Logger;
+}
+
+/** What a service starts, in the order it must stop (consumers first, then the gRPC server). */
+export interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The life of every service: connect, migrate its own schema, set up streams, start, and on
+ * SIGTERM/SIGINT stop in the nats.js order — stop consuming, finish in-flight work and close
+ * the gRPC server, drain NATS, close the pool, flush telemetry.
+ */
+export async function runService(opts: {
+  name: string;
+  schema: string;
+  migrationsFolder: string;
+  config: { DATABASE_URL: string; NATS_URL: string; NATS_NAMESPACE: string; LOG_LEVEL: string };
+  telemetry: Telemetry;
+  start(deps: ServiceDeps): Promise<Stoppable[]>;
+}): Promise<{ stop(): Promise<void> }> {
+  const logger = createLogger(opts.name, opts.config.LOG_LEVEL);
+  logger.info({ database: safeUrl(opts.config.DATABASE_URL), nats: opts.config.NATS_URL }, 'starting');
+  const database = connectDb(opts.config.DATABASE_URL, { appName: opts.name });
+  await migrateSchema(database.pool, opts.schema, opts.migrationsFolder);
+  const bus = await connectBus(opts.config.NATS_URL, opts.name, opts.config.NATS_NAMESPACE);
+  await ensureStreams(bus);
+  const parts = await opts.start({ database, bus, logger });
+  logger.info('ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping');
+      for (const part of parts) {
+        await part.stop().catch((err) => logger.error({ err, part: part.name }, 'stop failed'));
+      }
+      await bus.close().catch((err) => logger.error({ err }, 'NATS drain failed'));
+      await database.close().catch((err) => logger.error({ err }, 'pool close failed'));
+      await opts.telemetry.shutdown();
+      logger.info('stopped');
+    })());
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void stop().then(() => process.exit(0)));
+  }
+  return { stop };
+}

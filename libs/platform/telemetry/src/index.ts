@@ -1,0 +1,1 @@
+export { activeTraceId, startTelemetry, type Telemetry } from './start-telemetry';

@@ -1,0 +1,55 @@
+import { trace, type Span } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+export interface Telemetry {
+  /** Flushes pending spans; call last in shutdown. */
+  shutdown(): Promise<void>;
+}
+
+/** Keeps a tracer provider (and so real trace ids) when no exporter is configured. */
+const discard: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: async () => undefined,
+  shutdown: async () => undefined,
+};
+
+/**
+ * Starts the OpenTelemetry SDK. Must run before grpc-js, pg and http are first required
+ * (each app's src/instrument.ts is its main's first import), because instrumentation
+ * patches modules as they load. Configuration is the standard OTEL_* variables, read by the
+ * SDK itself: spans go to OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT when one is set.
+ */
+export function startTelemetry(serviceName: string): Telemetry {
+  // This file is the one exception to "only config.ts reads process.env": these are the
+  // SDK's own standard variables.
+  const env = process.env;
+  env.OTEL_LOGS_EXPORTER ??= 'none';
+  env.OTEL_METRICS_EXPORTER ??= 'none';
+  const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || serviceName }),
+    spanProcessors: [exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : discard],
+    instrumentations: [
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
+      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      new HttpInstrumentation(),
+    ],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown().catch(() => undefined) };
+}
+
+/** The current trace id, stored on records so an SRE can go from a message to its trace. */
+export function activeTraceId(): string {
+  const span: Span | undefined = trace.getActiveSpan();
+  const id = span?.spanContext().traceId;
+  return id && id !== '00000000000000000000000000000000' ? id : '';
+}
