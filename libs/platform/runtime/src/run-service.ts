@@ -42,7 +42,10 @@ export async function runService(opts: {
     (stopping ??= (async () => {
       logger.info('stopping');
       for (const part of parts) {
-        await part.stop().catch((err) => logger.error({ err, part: part.name }, 'stop failed'));
+        await part.stop().then(
+          () => logger.info({ part: part.name }, 'stopped part'),
+          (err) => logger.error({ err, part: part.name }, 'stop failed'),
+        );
       }
       await bus.close().catch((err) => logger.error({ err }, 'NATS drain failed'));
       await database.close().catch((err) => logger.error({ err }, 'pool close failed'));

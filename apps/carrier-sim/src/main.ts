@@ -1,0 +1,51 @@
+import pino from 'pino';
+import { loadConfig } from './config';
+import { startHttpControl } from './http-control';
+import { startSmsc } from './smsc/start-smsc';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ name: 'carrier-sim', level: config.LOG_LEVEL });
+  const smsc = await startSmsc({
+    host: config.SMPP_HOST,
+    port: config.SMPP_PORT,
+    systemId: config.SMPP_SYSTEM_ID,
+    password: config.SMPP_PASSWORD,
+    profile: {
+      submitDelayMs: config.SUBMIT_DELAY_MS,
+      receiptDelayMs: config.RECEIPT_DELAY_MS,
+      sendsReceipts: config.SENDS_RECEIPTS,
+      deliveredShare: config.DELIVERED_SHARE,
+    },
+    logger,
+  });
+  logger.info({ host: config.SMPP_HOST, port: smsc.port, systemId: config.SMPP_SYSTEM_ID }, 'smpp listening');
+  // Same host as SMPP: the control API can inject traffic, so it stays where the SMSC is reachable.
+  const http = await startHttpControl({ host: config.SMPP_HOST, port: config.HTTP_PORT, smsc, logger });
+  logger.info({ host: config.SMPP_HOST, port: http.port }, 'http control listening');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    Promise.all([http.close(), smsc.close()]).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  // pino may not exist yet (bad config), so plain stderr.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import smpp from 'smpp';
+import { TRACE_TLV_TAG } from '@sabia/smpp';
+import { MESSAGE_STATE, formatReceipt, wantsReceipt } from './receipt';
+import { canTransmit, type ReceiptDelivery, type SmscRuntime } from './runtime';
+import { ATTR, endWithStatus, extractSubmitContext, startSubmitSpan } from './tracing';
+
+// 64 random bits as 16 hex characters: unique in practice, well under the 65-octet message_id limit.
+const newMessageId = (): string => randomBytes(8).toString('hex');
+
+/** The submitted text as the smpp package decoded it (short_message, or message_payload for long texts). */
+function submittedText(pdu: smpp.Pdu): string {
+  for (const field of [pdu['short_message'], pdu['message_payload']]) {
+    const message = (field as { message?: unknown } | undefined)?.message ?? field;
+    if (typeof message === 'string' && message !== '') return message;
+    if (Buffer.isBuffer(message) && message.length > 0) return message.toString('latin1');
+  }
+  return '';
+}
+
+const numberField = (pdu: smpp.Pdu, name: string): number => {
+  const value = pdu[name];
+  return typeof value === 'number' ? value : 0;
+};
+
+export function handleSubmit(session: smpp.Session, pdu: smpp.Pdu, runtime: SmscRuntime): void {
+  if (!canTransmit(runtime.bindings.get(session))) {
+    session.send(pdu.response({ command_status: smpp.errors.ESME_RINVBNDSTS }));
+    return;
+  }
+  const traceContext = extractSubmitContext(pdu[TRACE_TLV_TAG]);
+  const span = traceContext && startSubmitSpan(traceContext);
+  const messageId = newMessageId();
+  const submittedAt = new Date();
+  const { profile } = runtime.options;
+
+  runtime.later(profile.submitDelayMs, () => {
+    span?.setAttribute(ATTR.messageId, messageId);
+    const written = session.send(pdu.response({ message_id: messageId }), () => span && endWithStatus(span, 0));
+    if (!written) {
+      // The ESME left before hearing the id: it will resubmit, so this message never existed.
+      if (span) endWithStatus(span, undefined);
+      return;
+    }
+    runtime.counts.submits++;
+    if (!profile.sendsReceipts) return;
+    const delivered = (runtime.options.random ?? Math.random)() < profile.deliveredShare;
+    if (!wantsReceipt(numberField(pdu, 'registered_delivery'), delivered)) return;
+    runtime.later(profile.receiptDelayMs, () => {
+      const receipt: ReceiptDelivery = {
+        kind: 'receipt',
+        messageId,
+        traceContext,
+        fields: {
+          // A receipt travels from the handset back to the sender: addresses swap.
+          source_addr_ton: numberField(pdu, 'dest_addr_ton'),
+          source_addr_npi: numberField(pdu, 'dest_addr_npi'),
+          source_addr: pdu['destination_addr'],
+          dest_addr_ton: numberField(pdu, 'source_addr_ton'),
+          dest_addr_npi: numberField(pdu, 'source_addr_npi'),
+          destination_addr: pdu['source_addr'],
+          esm_class: 0x04, // SMSC delivery receipt
+          data_coding: 0x00, // SMSC default alphabet, as receipts always are
+          // Already bytes: the receipt only holds characters that GSM 03.38 and ASCII encode alike,
+          // and handing the smpp package a Buffer skips its slow per-PDU GSM encoder.
+          short_message: Buffer.from(
+            formatReceipt({ messageId, submittedAt, doneAt: new Date(), delivered, text: submittedText(pdu) }),
+            'ascii',
+          ),
+          receipted_message_id: messageId,
+          message_state: delivered ? MESSAGE_STATE.DELIVERED : MESSAGE_STATE.UNDELIVERABLE,
+        },
+      };
+      runtime.queue.enqueue(receipt);
+    });
+  });
+}

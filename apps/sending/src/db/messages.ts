@@ -1,0 +1,38 @@
+import { index, integer, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sending } from './schema';
+
+/**
+ * Every message we accepted or refused. `state` is our own progress; `sent_status` is the
+ * seed's first-level code once known (refusals know it at once).
+ */
+export const messages = sending.table(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    subaccountId: text('subaccount_id').notNull(),
+    userId: text('user_id').notNull(),
+    to: text('to').notNull(),
+    text: text('text').notNull(),
+    encoding: text('encoding').notNull(),
+    parts: smallint('parts').notNull(),
+    /** accepted → submitted | refused | failed */
+    state: text('state').notNull(),
+    sentStatus: integer('sent_status'),
+    carrier: text('carrier'),
+    carrierMessageId: text('carrier_message_id'),
+    correlationId: text('correlation_id').notNull().default(''),
+    callbackUrl: text('callback_url').notNull().default(''),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** Hash of the request, so a reused key with a different request is told apart. */
+    requestHash: text('request_hash').notNull(),
+    traceId: text('trace_id').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey),
+    uniqueIndex('messages_carrier_id_uq').on(t.carrier, t.carrierMessageId),
+    index('messages_account_created_idx').on(t.accountId, t.createdAt),
+  ],
+);

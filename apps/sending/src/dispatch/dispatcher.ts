@@ -1,0 +1,51 @@
+import { context, propagation } from '@opentelemetry/api';
+import { PoisonMessageError, startConsumer, SUBJECTS, type Bus } from '@sabia/bus';
+import { sendingEvents } from '@sabia/contracts';
+import type { Db } from '@sabia/db';
+import type { Logger } from '@sabia/logger';
+import { SENT_STATUS } from '@sabia/status-codes';
+import { eq } from 'drizzle-orm';
+import { messages } from '../db';
+import type { SmppBind } from '../smpp/smpp-bind';
+import { recordSubmit } from './record-submit';
+import { submitOutcome } from './submit-outcome';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Submits accepted messages to the carrier. Redeliveries of a message already answered are
+ * skipped (state is no longer `accepted`); throttling and transport errors are retried with
+ * backoff; when the attempts run out the message ends as 102 CARRIER_COMMUNICATION_ERROR.
+ */
+export function startDispatcher(opts: { db: Db; bus: Bus; bind: SmppBind; carrier: string; sourceAddr: string; window: number; logger: Logger }) {
+  return startConsumer({
+    bus: opts.bus,
+    logger: opts.logger,
+    concurrency: opts.window,
+    spec: { domain: 'sending', durable: 'sending-dispatcher', subject: SUBJECTS.messageAccepted, maxDeliver: MAX_ATTEMPTS },
+    async handle(event) {
+      let accepted: sendingEvents.MessageAccepted;
+      try {
+        accepted = sendingEvents.MessageAccepted.decode(event.data);
+      } catch (err) {
+        throw new PoisonMessageError(`undecodable MessageAccepted: ${(err as Error).message}`);
+      }
+      const [row] = await opts.db.select().from(messages).where(eq(messages.id, accepted.messageId));
+      if (!row) throw new PoisonMessageError(`message ${accepted.messageId} does not exist`);
+      if (row.state !== 'accepted') return;
+
+      const carrier = { traceparent: '' };
+      propagation.inject(context.active(), carrier);
+      try {
+        const result = await opts.bind.submit({ to: row.to, from: opts.sourceAddr, text: row.text, traceparent: carrier.traceparent || undefined });
+        const outcome = submitOutcome(result.commandStatus);
+        if (outcome.kind === 'retry') throw new Error(`carrier asked to retry: ${outcome.reason}`);
+        await recordSubmit(opts.db, { messageId: row.id, carrier: opts.carrier, carrierMessageId: result.messageId, sentStatus: outcome.sentStatus });
+      } catch (err) {
+        if (event.deliveryCount < MAX_ATTEMPTS) throw err;
+        opts.logger.error({ err, messageId: row.id }, 'giving up on submit');
+        await recordSubmit(opts.db, { messageId: row.id, carrier: opts.carrier, carrierMessageId: '', sentStatus: SENT_STATUS.CARRIER_COMMUNICATION_ERROR });
+      }
+    },
+  });
+}

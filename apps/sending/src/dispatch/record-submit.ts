@@ -1,0 +1,41 @@
+import { enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import type { Db } from '@sabia/db';
+import { and, eq } from 'drizzle-orm';
+import { earlyReceipts, messages, outbox } from '../db';
+import { messageSentEvent } from '../messages/message-sent-event';
+import { receiptEvent } from '../receipts/receipt-event';
+
+/**
+ * Records the carrier's answer to a submit and announces the first level. A receipt that
+ * overtook this answer was parked in early_receipts; it is released now, in order after it.
+ * Returns false when the message had already left the `accepted` state (a redelivery).
+ */
+export async function recordSubmit(
+  db: Db,
+  input: { messageId: string; carrier: string; carrierMessageId: string; sentStatus: number },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(messages)
+      .set({
+        state: input.sentStatus === 2 ? 'submitted' : 'failed',
+        sentStatus: input.sentStatus,
+        carrier: input.carrier,
+        carrierMessageId: input.carrierMessageId || null,
+        submittedAt: new Date(),
+      })
+      .where(and(eq(messages.id, input.messageId), eq(messages.state, 'accepted')))
+      .returning();
+    if (!row) return false;
+    const events: OutgoingEvent[] = [{ subject: SUBJECTS.messageSent, payload: messageSentEvent(row) }];
+    if (input.carrierMessageId) {
+      const [early] = await tx
+        .delete(earlyReceipts)
+        .where(and(eq(earlyReceipts.carrier, input.carrier), eq(earlyReceipts.carrierMessageId, input.carrierMessageId)))
+        .returning();
+      if (early) events.push({ subject: SUBJECTS.receiptReceived, payload: receiptEvent(row, early.receipt, early.receivedAt) });
+    }
+    await enqueueEvents(tx, outbox, events);
+    return true;
+  });
+}

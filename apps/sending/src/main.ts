@@ -1,0 +1,64 @@
+import { telemetry } from './instrument';
+import { startOutboxRelay } from '@sabia/bus';
+import { sending } from '@sabia/contracts';
+import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
+import { runService } from '@sabia/runtime';
+import { join } from 'node:path';
+import { billingReserve } from './billing/billing-reserve';
+import { loadConfig } from './config';
+import { outbox } from './db';
+import { startDispatcher } from './dispatch/dispatcher';
+import { sendingService } from './grpc/sending-service';
+import { onDeliver } from './receipts/on-deliver';
+import { SmppBind } from './smpp/smpp-bind';
+
+export async function main() {
+  const config = loadConfig();
+  return runService({
+    name: 'sending',
+    schema: 'sending',
+    migrationsFolder: join(__dirname, '../drizzle'),
+    config,
+    telemetry,
+    async start({ database, bus, logger }) {
+      const db = database.db;
+      const bind = new SmppBind({
+        url: config.SMPP_URL,
+        systemId: config.SMPP_SYSTEM_ID,
+        password: config.SMPP_PASSWORD,
+        window: config.SMPP_WINDOW,
+        logger,
+        onDeliver: onDeliver(db, config.SMPP_CARRIER, logger),
+      });
+      bind.start();
+      const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
+      const dispatcher = await startDispatcher({ db, bus, bind, carrier: config.SMPP_CARRIER, sourceAddr: config.SMS_SOURCE_ADDR, window: config.SMPP_WINDOW, logger });
+      const billing = billingReserve(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
+      const grpc = await startGrpcServer({
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        logger,
+        services: [{
+          name: 'sabia.sending.v1.SendingService',
+          protoFile: 'sabia/sending/v1/sending_service.proto',
+          definition: sending.SendingServiceService,
+          implementation: sendingService({ db, reserve: billing.reserve }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
+        }],
+      });
+      return [
+        { name: 'dispatcher', stop: () => dispatcher.stop() },
+        { name: 'grpc', stop: () => grpc.shutdown() },
+        { name: 'smpp', stop: () => bind.stop() },
+        { name: 'outbox relay', stop: () => relay.stop() },
+        { name: 'billing client', stop: async () => billing.close() },
+      ];
+    },
+  });
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,28 @@
+import type { messages } from '../db';
+
+export type MessageRow = typeof messages.$inferSelect;
+
+/** What callers see of a message (no text: it is the customer's content, not ours to echo). */
+export interface Message {
+  id: string;
+  accountId: string;
+  subaccountId: string;
+  to: string;
+  parts: number;
+  sentStatus: number | null;
+  createdAt: Date;
+  traceId: string;
+  correlationId: string;
+}
+
+export const toMessage = (row: MessageRow): Message => ({
+  id: row.id,
+  accountId: row.accountId,
+  subaccountId: row.subaccountId,
+  to: row.to,
+  parts: row.parts,
+  sentStatus: row.sentStatus,
+  createdAt: row.createdAt,
+  traceId: row.traceId,
+  correlationId: row.correlationId,
+});

@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from '@sabia/errors';
+
+export interface SendSmsInput {
+  to: string;
+  text: string;
+  idempotencyKey: string;
+  correlationId: string;
+  callbackUrl: string;
+}
+
+export const MAX_TEXT_CHARS = 1_500;
+const E164ISH = /^\+?[1-9][0-9]{7,14}$/;
+
+/**
+ * Refuses what can never be a message (INVALID_ARGUMENT, nothing stored): as opposed to
+ * acceptance rules, which store the message with its seed code. Each message says what to fix.
+ */
+export function validateSendInput(input: SendSmsInput): SendSmsInput {
+  const to = input.to.trim();
+  if (!E164ISH.test(to)) {
+    throw new InvalidArgumentError('to must be a phone number in E.164 form, digits only, e.g. +5511987654321', { field: 'to' });
+  }
+  if (input.text.length === 0) throw new InvalidArgumentError('text must not be empty', { field: 'text' });
+  if (input.text.length > MAX_TEXT_CHARS) {
+    throw new InvalidArgumentError(`text has ${input.text.length} characters; the maximum is ${MAX_TEXT_CHARS}`, { field: 'text' });
+  }
+  if (input.text.includes('\u0000')) throw new InvalidArgumentError('text must not contain NUL characters', { field: 'text' });
+  if (!input.text.isWellFormed()) throw new InvalidArgumentError('text is not valid Unicode (lone surrogate)', { field: 'text' });
+  if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) {
+    throw new InvalidArgumentError('idempotency_key is required: 1 to 128 printable ASCII characters', { field: 'idempotency_key' });
+  }
+  if (input.correlationId.length > 128) {
+    throw new InvalidArgumentError('correlation_id must be at most 128 characters', { field: 'correlation_id' });
+  }
+  return { ...input, to: to.startsWith('+') ? to : `+${to}` };
+}

@@ -1,0 +1,49 @@
+import { applyOnce, enqueueEvents, SUBJECTS } from '@sabia/bus';
+import type { sendingEvents } from '@sabia/contracts';
+import type { Db } from '@sabia/db';
+import { invariant } from '@sabia/errors';
+import { sql } from 'drizzle-orm';
+import { messageStatus, outbox, processedEvents, statusHistory } from '../db';
+import { statusChangedEvent } from './status-changed-event';
+
+const CONSUMER = 'status-message-sent';
+
+/**
+ * Records a message's first level. The first answer wins: a first level is final, so a
+ * later, different one is a bug upstream and is refused loudly instead of rewriting history.
+ */
+export async function recordSent(db: Db, eventId: string, sent: sendingEvents.MessageSent): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (!(await applyOnce(tx, processedEvents, CONSUMER, eventId))) return;
+    const at = sent.at ?? new Date();
+    const [row] = await tx
+      .insert(messageStatus)
+      .values({
+        messageId: sent.messageId,
+        accountId: sent.accountId,
+        subaccountId: sent.subaccountId,
+        parts: sent.parts || 1,
+        carrier: sent.carrier,
+        carrierMessageId: sent.carrierMessageId,
+        correlationId: sent.correlationId,
+        sentStatus: sent.sentStatus,
+        sentAt: at,
+      })
+      .onConflictDoUpdate({
+        target: messageStatus.messageId,
+        set: {
+          sentStatus: sql`coalesce(${messageStatus.sentStatus}, excluded.sent_status)`,
+          sentAt: sql`coalesce(${messageStatus.sentAt}, excluded.sent_at)`,
+          parts: sql`excluded.parts`,
+          carrier: sql`excluded.carrier`,
+          carrierMessageId: sql`excluded.carrier_message_id`,
+          correlationId: sql`excluded.correlation_id`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning();
+    invariant(row!.sentStatus === sent.sentStatus, `message ${sent.messageId} already has first level ${row!.sentStatus}, got ${sent.sentStatus}`);
+    await tx.insert(statusHistory).values({ messageId: sent.messageId, accountId: sent.accountId, level: 1, code: sent.sentStatus, at });
+    await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row!, { sentStatus: sent.sentStatus, at }) }]);
+  });
+}

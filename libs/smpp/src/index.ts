@@ -1,0 +1,2 @@
+export { parseReceipt, parseReceiptDate, type ParsedReceipt } from './receipt-parse';
+export { registerTraceTlv, TRACE_TLV_ID, TRACE_TLV_TAG } from './trace-tlv';
