@@ -1,11 +1,12 @@
-import pino from 'pino';
+import { telemetry } from './instrument';
+import { createLogger } from '@sabia/logger';
 import { loadConfig } from './config';
 import { startHttpControl } from './http-control';
 import { startSmsc } from './smsc/start-smsc';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ name: 'carrier-sim', level: config.LOG_LEVEL });
+  const logger = createLogger('carrier-sim', config.LOG_LEVEL);
   const smsc = await startSmsc({
     host: config.SMPP_HOST,
     port: config.SMPP_PORT,
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     Promise.all([http.close(), smsc.close()]).then(
-      () => {
+      async () => {
+        await telemetry.shutdown();
         logger.info('stopped');
         process.exit(0);
       },

@@ -25,7 +25,11 @@ export function validateSendInput(input: SendSmsInput): SendSmsInput {
     throw new InvalidArgumentError(`text has ${input.text.length} characters; the maximum is ${MAX_TEXT_CHARS}`, { field: 'text' });
   }
   if (input.text.includes('\u0000')) throw new InvalidArgumentError('text must not contain NUL characters', { field: 'text' });
-  if (!input.text.isWellFormed()) throw new InvalidArgumentError('text is not valid Unicode (lone surrogate)', { field: 'text' });
+  // U+FFFD is what a protobuf decoder makes of invalid UTF-8 (and a client of a lone
+  // surrogate): the text was damaged before it reached us, so sending it would be a guess.
+  if (!input.text.isWellFormed() || input.text.includes('\uFFFD')) {
+    throw new InvalidArgumentError('text is not valid UTF-8/Unicode (it contains U+FFFD or a lone surrogate)', { field: 'text' });
+  }
   if (!/^[\x21-\x7e]{1,128}$/.test(input.idempotencyKey)) {
     throw new InvalidArgumentError('idempotency_key is required: 1 to 128 printable ASCII characters', { field: 'idempotency_key' });
   }

@@ -19,8 +19,6 @@ export interface IncomingEvent {
   subject: string;
   data: Uint8Array;
   deliveryCount: number;
-  /** Tells JetStream the handler is still working (long work must not be redelivered). */
-  working(): void;
 }
 
 export interface ConsumerHandle {
@@ -42,7 +40,9 @@ export async function startConsumer(opts: {
   logger: Logger;
   handle(event: IncomingEvent): Promise<void>;
 }): Promise<ConsumerHandle> {
-  const spec: ConsumerSpec = { maxDeliver: 8, ackWaitMs: 30_000, ...opts.spec };
+  // A short ack wait makes a crashed consumer's messages come back quickly; handlers that
+  // run longer are kept alive by the heartbeat below.
+  const spec: ConsumerSpec = { maxDeliver: 8, ackWaitMs: 10_000, ...opts.spec };
   await ensureConsumer(opts.bus, spec);
   const consumer = await opts.bus.js.consumers.get(
     opts.bus.names.stream(spec.domain),
@@ -65,9 +65,10 @@ export async function startConsumer(opts: {
         'sabia.delivery_count': msg.info.deliveryCount,
       },
     }, parent);
+    const heartbeat = setInterval(() => msg.working(), Math.max(1_000, spec.ackWaitMs / 3));
     try {
       await context.with(trace.setSpan(parent, span), () =>
-        opts.handle({ id, subject: msg.subject, data: msg.data, deliveryCount: msg.info.deliveryCount, working: () => msg.working() }),
+        opts.handle({ id, subject: msg.subject, data: msg.data, deliveryCount: msg.info.deliveryCount }),
       );
       msg.ack();
     } catch (err) {
@@ -86,6 +87,7 @@ export async function startConsumer(opts: {
         msg.nak(delay);
       }
     } finally {
+      clearInterval(heartbeat);
       span.end();
     }
   };

@@ -39,7 +39,8 @@ export function startTelemetry(serviceName: string): Telemetry {
     spanProcessors: [exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : discard],
     instrumentations: [
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      // requireParentSpan: pollers (outbox relay) would otherwise make a root span every second.
+      new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
       new HttpInstrumentation(),
     ],
   });

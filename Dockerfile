@@ -1,0 +1,23 @@
+# One image for every service; APP picks which one runs (apps/$APP/src/main.ts).
+#   docker build --build-arg APP=sending -t sabia-sending .
+# Services run from TypeScript through tsx, as in development, so the image needs the dev
+# dependencies too (tsx is one): plain `npm ci`, no --omit=dev.
+FROM node:24-bookworm-slim
+
+WORKDIR /app
+# Workspaces need every apps/*/ and libs/*/ package.json before `npm ci`, so the whole (filtered,
+# see .dockerignore) tree goes in at once: simpler than listing each manifest, at the cost of
+# re-installing when source changes.
+COPY . .
+RUN npm ci && npm cache clean --force
+
+# After `npm ci`, so the dependency layer is shared by all six images.
+ARG APP
+ENV APP=${APP} \
+    NODE_ENV=production
+
+# Never root at run time; the node image's `node` user (uid 1000) only reads /app.
+USER node
+# exec: node becomes PID 1's successor and receives SIGTERM itself (graceful shutdown).
+# `node --import tsx` is what `npx tsx` runs, without two wrapper processes in between.
+CMD ["sh", "-c", "test -n \"$APP\" || { echo 'set APP (e.g. --build-arg APP=sending or -e APP=sending)' >&2; exit 64; }; exec node --import tsx \"apps/$APP/src/main.ts\""]

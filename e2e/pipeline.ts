@@ -1,0 +1,89 @@
+import { signToken, type UserPrincipal } from '@sabia/auth';
+import { billing, sending, status } from '@sabia/contracts';
+import { callUnary, createClient } from '@sabia/grpc-kit';
+import {
+  createTestDatabase,
+  freePort,
+  spawnService,
+  startOtlpReceiver,
+  testEnv,
+  testNamespace,
+  type ServiceProcess,
+} from '@sabia/testing';
+import { randomBytes } from 'node:crypto';
+
+export const SECRET = randomBytes(24).toString('hex');
+
+/**
+ * The whole SMS path as separate processes — carrier-sim, billing, status-tracking, sending —
+ * on a fresh database, their own NATS namespace and a real OTLP endpoint.
+ */
+export async function startPipeline() {
+  const db = await createTestDatabase();
+  const otlp = await startOtlpReceiver();
+  const [smppPort, simHttpPort, sendingPort, statusPort, billingPort] = await Promise.all(
+    Array.from({ length: 5 }, freePort),
+  );
+  const common = {
+    DATABASE_URL: db.url,
+    NATS_URL: testEnv.NATS_URL,
+    NATS_NAMESPACE: testNamespace(),
+    AUTH_JWT_SECRET: SECRET,
+    LOG_LEVEL: 'info',
+    GRPC_HOST: '127.0.0.1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
+  const env = {
+    'carrier-sim': { ...common, SMPP_PORT: String(smppPort), HTTP_PORT: String(simHttpPort), RECEIPT_DELAY_MS: '50' },
+    billing: { ...common, GRPC_PORT: String(billingPort) },
+    'status-tracking': { ...common, GRPC_PORT: String(statusPort) },
+    sending: {
+      ...common,
+      GRPC_PORT: String(sendingPort),
+      BILLING_GRPC_ADDR: `127.0.0.1:${billingPort}`,
+      SMPP_URL: `smpp://127.0.0.1:${smppPort}`,
+    },
+  };
+  const ready: Record<keyof typeof env, RegExp> = {
+    'carrier-sim': /http control listening/,
+    billing: /"msg":"ready"/,
+    'status-tracking': /"msg":"ready"/,
+    sending: /"msg":"ready"/
+  };
+  const processes = new Map<string, ServiceProcess>();
+  const start = async (app: keyof typeof env) => {
+    const proc = spawnService(app, env[app]);
+    processes.set(app, proc);
+    await proc.waitForOutput(ready[app], 60_000);
+    return proc;
+  };
+  await start('carrier-sim');
+  await Promise.all([start('billing'), start('status-tracking')]);
+  await start('sending');
+
+  const clients = {
+    sending: createClient(sending.SendingServiceClient, `127.0.0.1:${sendingPort}`),
+    status: createClient(status.StatusServiceClient, `127.0.0.1:${statusPort}`),
+    billing: createClient(billing.BillingServiceClient, `127.0.0.1:${billingPort}`),
+  };
+
+  return {
+    db,
+    otlp,
+    clients,
+    processes,
+    start,
+    tokenFor: (account: string, role: UserPrincipal['role'] = 'administrador') =>
+      signToken(SECRET, { kind: 'user', accountId: account, subaccountId: `${account}-main`, userId: 'u1', role }),
+    call: callUnary,
+    async stop() {
+      for (const client of Object.values(clients)) client.close();
+      await Promise.all([...processes.values()].map((p) => p.stop()));
+      await otlp.close();
+      await db.drop();
+    },
+  };
+}
+
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
