@@ -1,0 +1,70 @@
+import { connectDb, migrateSchema, type Database } from '@sabia/db';
+import { createTestDatabase, type TestDatabase } from '@sabia/testing';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getBalance } from './get-balance';
+import { listTransfers } from './list-transfers';
+import { reserve } from './reserve';
+import { settleMessage } from './settle';
+import { topUp } from './top-up';
+
+let testDb: TestDatabase;
+let database: Database;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  database = connectDb(testDb.url, { max: 20 });
+  await migrateSchema(database.pool, 'billing', join(__dirname, '../../drizzle'));
+});
+
+afterAll(async () => {
+  await database.close();
+  await testDb.drop();
+});
+
+const reserveFor = (tenantId: string, messageId = randomUUID(), parts = 1) =>
+  reserve(database.db, { tenantId, messageId, parts, partPrice: 5n, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
+
+const settle = (messageId: string, action: 'post' | 'void') =>
+  database.db.transaction((tx) => settleMessage(tx, messageId, action));
+
+describe('two-phase ledger on real Postgres', () => {
+  it('reserves every part, posts each once, and ignores a second settlement', async () => {
+    const id = randomUUID();
+    expect(await reserveFor('t-post', id, 3)).toEqual({ outcome: 'reserved', amount: 15n, currency: 'BRL' });
+    expect(await reserveFor('t-post', id, 3)).toMatchObject({ outcome: 'reserved' }); // same message: same reservation
+    expect(await settle(id, 'post')).toBe(3);
+    expect(await settle(id, 'post')).toBe(0);
+    expect(await settle(id, 'void')).toBe(0); // a late failure cannot undo a posted part
+    const kinds = (await listTransfers(database.db, 't-post', id)).map((t) => t.kind);
+    expect(kinds.filter((k) => k === 'pending')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'post_pending')).toHaveLength(3);
+    expect(kinds).not.toContain('void_pending');
+  });
+
+  it('voids a refused message and never posts it afterwards', async () => {
+    const id = randomUUID();
+    await reserveFor('t-void', id);
+    expect(await settle(id, 'void')).toBe(1);
+    expect(await settle(id, 'post')).toBe(0);
+    const transfers = await listTransfers(database.db, 't-void', id);
+    expect(transfers.map((t) => t.kind)).toEqual(['pending', 'void_pending']);
+  });
+
+  it('gives exactly one of two concurrent sends that together exceed the credit', async () => {
+    await topUp(database.db, { tenantId: 't-two', amount: 7n, currency: 'BRL', idempotencyKey: 'k1' });
+    const outcomes = await Promise.all([reserveFor('t-two'), reserveFor('t-two')]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['no_credit', 'reserved']);
+    expect(await getBalance(database.db, 't-two', 'BRL')).toEqual({ available: 2n, pending: 5n, currency: 'BRL' });
+  });
+
+  it('never lets a prepaid balance go negative under 50 concurrent senders', async () => {
+    await topUp(database.db, { tenantId: 't-fifty', amount: 100n, currency: 'BRL', idempotencyKey: 'k1' });
+    await topUp(database.db, { tenantId: 't-fifty', amount: 100n, currency: 'BRL', idempotencyKey: 'k1' }); // idempotent
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => reserveFor('t-fifty')));
+    expect(outcomes.filter((o) => o.outcome === 'reserved')).toHaveLength(20);
+    const balance = await getBalance(database.db, 't-fifty', 'BRL');
+    expect(balance).toEqual({ available: 0n, pending: 100n, currency: 'BRL' });
+  });
+});

@@ -1,0 +1,120 @@
+import { connectDb, outboxTable, processedEventsTable, type Database } from '@sabia/db';
+import { createLogger } from '@sabia/logger';
+import { createTestDatabase, testEnv, testNamespace, waitFor, type TestDatabase } from '@sabia/testing';
+import { pgSchema } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyOnce, connectBus, enqueueEvents, ensureStreams, PoisonMessageError, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
+
+// A throwaway schema with the platform tables, created the way services create theirs.
+const schema = pgSchema('bustest');
+const outbox = outboxTable(schema);
+const processed = processedEventsTable(schema);
+const logger = createLogger('bus-test', 'silent');
+const SUBJECT = 'sabia.sending.bus-test.v1';
+
+let testDb: TestDatabase;
+let database: Database;
+let bus: Bus;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  database = connectDb(testDb.url);
+  await database.pool.query(`create schema bustest;
+    create table bustest.outbox (id uuid primary key, subject text not null, payload bytea not null,
+      headers jsonb not null default '{}', created_at timestamptz not null default now());
+    create table bustest.processed_events (consumer text, event_id text, processed_at timestamptz default now(),
+      primary key (consumer, event_id));`);
+  bus = await connectBus(testEnv.NATS_URL, 'bus-test', testNamespace());
+  await ensureStreams(bus);
+});
+
+afterAll(async () => {
+  await bus.close();
+  await database.close();
+  await testDb.drop();
+});
+
+const collect = async (durable: string, handle: (e: IncomingEvent) => Promise<void> = async () => undefined) => {
+  const seen: IncomingEvent[] = [];
+  const consumer = await startConsumer({
+    bus,
+    logger,
+    spec: { domain: 'sending', durable, subject: SUBJECT, maxDeliver: 3, ackWaitMs: 2_000 },
+    handle: async (e) => {
+      seen.push(e);
+      await handle(e);
+    },
+  });
+  return { seen, consumer };
+};
+
+describe('outbox and consumers on real Postgres and NATS', () => {
+  it('publishes rows committed while no relay ran (a crash after commit), with Nats-Msg-Id = row id', async () => {
+    const ids = await database.db.transaction((tx) =>
+      enqueueEvents(tx, outbox, [1, 2, 3].map((n) => ({ subject: SUBJECT, payload: Uint8Array.of(n) }))),
+    );
+    // Rolled back: must never be published.
+    await database.db
+      .transaction(async (tx) => {
+        await enqueueEvents(tx, outbox, [{ subject: SUBJECT, payload: Uint8Array.of(99) }]);
+        throw new Error('rollback');
+      })
+      .catch(() => undefined);
+
+    const { seen, consumer } = await collect('bus-test-relay');
+    const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
+    await waitFor(async () => (seen.length >= 3 ? true : undefined), 'three events');
+    await new Promise((r) => setTimeout(r, 300));
+    await relay.stop();
+    await consumer.stop();
+    expect(seen.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(seen.map((e) => e.data[0]).sort()).toEqual([1, 2, 3]);
+    const { rows } = await database.pool.query('select count(*)::int as n from bustest.outbox');
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('drops a republished event with the same id (JetStream duplicate window)', async () => {
+    const subject = bus.names.subject(SUBJECT);
+    const first = await bus.js.publish(subject, Uint8Array.of(7), { msgID: 'dup-1' });
+    const second = await bus.js.publish(subject, Uint8Array.of(7), { msgID: 'dup-1' });
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+  });
+
+  it('applies an event redelivered after a lost ack exactly once', async () => {
+    let effects = 0;
+    let firstAttempt = true;
+    const { seen, consumer } = await collect('bus-test-once', async (event) => {
+      if (event.id !== 'once-1') return; // earlier tests' events share the subject
+      await database.db.transaction(async (tx) => {
+        if (await applyOnce(tx, processed, 'bus-test-once', event.id)) effects++;
+      });
+      // The effect committed but the ack is "lost": the handler fails, so NATS redelivers.
+      if (firstAttempt) {
+        firstAttempt = false;
+        throw new Error('crash before ack');
+      }
+    });
+    await bus.js.publish(bus.names.subject(SUBJECT), Uint8Array.of(1), { msgID: 'once-1' });
+    await waitFor(async () => (seen.filter((e) => e.id === 'once-1').length >= 2 ? true : undefined), 'the redelivery');
+    await consumer.stop();
+    expect(effects).toBe(1);
+  });
+
+  it('dead-letters a poison message instead of retrying it forever', async () => {
+    const dlq = await bus.jsm.streams.info(bus.names.stream('dlq'));
+    const before = dlq.state.messages;
+    const { seen, consumer } = await collect('bus-test-poison', async () => {
+      throw new PoisonMessageError('cannot decode');
+    });
+    await bus.js.publish(bus.names.subject(SUBJECT), Uint8Array.of(0), { msgID: 'poison-1' });
+    await waitFor(async () => {
+      const info = await bus.jsm.streams.info(bus.names.stream('dlq'));
+      return info.state.messages > before ? true : undefined;
+    }, 'the dead letter');
+    await consumer.stop();
+    expect(seen.filter((e) => e.id === 'poison-1')).toHaveLength(1);
+    const msg = await bus.jsm.streams.getMessage(bus.names.stream('dlq'), { last_by_subj: bus.names.subject('sabia.dlq.bus-test-poison') });
+    expect(msg?.header.get('Sabia-Error')).toBe('cannot decode');
+  });
+});
