@@ -24,7 +24,6 @@ export async function main() {
         logger,
         services: [{
           name: 'sabia.billing.v1.BillingService',
-          protoFile: 'sabia/billing/v1/billing_service.proto',
           definition: billing.BillingServiceService,
           implementation: billingService(database.db, config, kit),
         }],

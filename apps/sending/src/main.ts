@@ -40,7 +40,6 @@ export async function main() {
         logger,
         services: [{
           name: 'sabia.sending.v1.SendingService',
-          protoFile: 'sabia/sending/v1/sending_service.proto',
           definition: sending.SendingServiceService,
           implementation: sendingService({ db, reserve: billing.reserve }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],

@@ -26,7 +26,6 @@ export async function main() {
         logger,
         services: [{
           name: 'sabia.status.v1.StatusService',
-          protoFile: 'sabia/status/v1/status_service.proto',
           definition: status.StatusServiceService,
           implementation: statusService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],

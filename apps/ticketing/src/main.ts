@@ -21,7 +21,6 @@ export async function main() {
         logger,
         services: [{
           name: 'sabia.ticketing.v1.TicketingService',
-          protoFile: 'sabia/ticketing/v1/ticketing_service.proto',
           definition: ticketing.TicketingServiceService,
           implementation: ticketingService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],

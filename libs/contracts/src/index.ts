@@ -10,3 +10,4 @@ export * as ticketing from './gen/sabia/ticketing/v1/ticketing_service';
 export * as incident from './gen/sabia/incident/v1/incident_service';
 export * as incidentEvents from './gen/sabia/incident/v1/events';
 export { SentStatus, DeliveredStatus } from './gen/sabia/common/v1/status_codes';
+export { descriptorSetBase64 } from './gen/descriptor-set';

@@ -1,2 +1,3 @@
+/// <reference path="./smpp.d.ts" />
 export { parseReceipt, parseReceiptDate, type ParsedReceipt } from './receipt-parse';
 export { registerTraceTlv, TRACE_TLV_ID, TRACE_TLV_TAG } from './trace-tlv';

@@ -1,21 +1,18 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
+import { descriptorSetBase64 } from '@sabia/contracts';
 import type { Logger } from '@sabia/logger';
 import { HealthImplementation } from 'grpc-health-check';
-import { join } from 'node:path';
 
 /** Largest request we accept; a batch of 10,000 recipients fits with room to spare. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-const PROTO_ROOT = join(__dirname, '../../../../proto');
 
 export interface ServiceRegistration {
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
   /** Fully qualified name, e.g. sabia.sending.v1.SendingService (health is reported per service). */
   name: string;
-  /** Proto file (relative to proto/) served through reflection. */
-  protoFile: string;
 }
 
 export interface RunningGrpcServer {
@@ -40,8 +37,10 @@ export async function startGrpcServer(opts: {
     server.addService(service.definition, service.implementation);
     health.setStatus(service.name, 'SERVING');
   }
-  const packageDefinition = loadSync(opts.services.map((s) => s.protoFile), { includeDirs: [PROTO_ROOT] });
-  new ReflectionService(packageDefinition).addToServer(server);
+  // Reflection describes the services this server runs (not every Sabiá service), from the
+  // descriptor set embedded in @sabia/contracts: no .proto files are read at run time.
+  const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
+  new ReflectionService(descriptors, { services: opts.services.map((s) => s.name) }).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) =>
@@ -67,3 +66,4 @@ export async function startGrpcServer(opts: {
       }),
   };
 }
+
