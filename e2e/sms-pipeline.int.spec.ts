@@ -1,9 +1,9 @@
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { DeliveredStatus, SentStatus, type sending } from '@sabia/contracts';
-import { waitFor } from '@sabia/testing';
+
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, type Pipeline } from './pipeline';
+import { startPipeline, waitFor, type Pipeline } from '@sabia/testing';
 
 let p: Pipeline;
 let token: string;

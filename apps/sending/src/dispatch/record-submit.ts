@@ -3,6 +3,7 @@ import type { Db } from '@sabia/db';
 import { and, eq } from 'drizzle-orm';
 import { earlyReceipts, messages, outbox } from '../db';
 import { messageSentEvent } from '../messages/message-sent-event';
+import { lockCarrierId } from '../receipts/lock-carrier-id';
 import { receiptEvent } from '../receipts/receipt-event';
 
 /**
@@ -15,6 +16,7 @@ export async function recordSubmit(
   input: { messageId: string; carrier: string; carrierMessageId: string; sentStatus: number },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
+    if (input.carrierMessageId) await lockCarrierId(tx, input.carrier, input.carrierMessageId);
     const [row] = await tx
       .update(messages)
       .set({

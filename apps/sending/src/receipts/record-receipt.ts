@@ -2,6 +2,7 @@ import { enqueueEvents, SUBJECTS } from '@sabia/bus';
 import type { Db } from '@sabia/db';
 import { and, eq } from 'drizzle-orm';
 import { earlyReceipts, messages, outbox } from '../db';
+import { lockCarrierId } from './lock-carrier-id';
 import { receiptEvent, type ReceiptFacts } from './receipt-event';
 
 /**
@@ -13,6 +14,7 @@ export async function recordReceipt(
   input: { carrier: string; carrierMessageId: string; receipt: ReceiptFacts },
 ): Promise<'announced' | 'parked'> {
   return db.transaction(async (tx) => {
+    await lockCarrierId(tx, input.carrier, input.carrierMessageId);
     const [row] = await tx
       .select()
       .from(messages)

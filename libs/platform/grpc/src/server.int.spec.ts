@@ -48,7 +48,7 @@ describe('gRPC server kit', () => {
     const health = rawClient(healthProto, 'grpc.health.v1', 'Health');
     const check = (service: string) =>
       new Promise<unknown>((resolve, reject) =>
-        health.Check({ service }, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))),
+        health.Check!({ service }, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))),
       );
     expect(await check('')).toEqual({ status: 'SERVING' });
     expect(await check('sabia.incident.v1.IncidentService')).toEqual({ status: 'SERVING' });
@@ -58,7 +58,7 @@ describe('gRPC server kit', () => {
   it('lists the served service through reflection, without .proto files at run time', async () => {
     const reflectionProto = join(require.resolve('@grpc/reflection'), '../../proto/grpc/reflection/v1/reflection.proto');
     const reflection = rawClient(reflectionProto, 'grpc.reflection.v1', 'ServerReflection');
-    const call = reflection.ServerReflectionInfo();
+    const call = reflection.ServerReflectionInfo!();
     const response = await new Promise<{ listServicesResponse: { service: Array<{ name: string }> } }>((resolve, reject) => {
       call.on('data', resolve);
       call.on('error', reject);

@@ -1,16 +1,11 @@
 import { signToken, type UserPrincipal } from '@sabia/auth';
 import { billing, sending, status } from '@sabia/contracts';
 import { callUnary, createClient } from '@sabia/grpc-kit';
-import {
-  createTestDatabase,
-  freePort,
-  spawnService,
-  startOtlpReceiver,
-  testEnv,
-  testNamespace,
-  type ServiceProcess,
-} from '@sabia/testing';
 import { randomBytes } from 'node:crypto';
+import { testEnv } from './env';
+import { startOtlpReceiver } from './otlp-receiver';
+import { freePort, spawnService, type ServiceProcess } from './service-process';
+import { createTestDatabase, testNamespace } from './test-database';
 
 export const SECRET = randomBytes(24).toString('hex');
 
@@ -18,7 +13,7 @@ export const SECRET = randomBytes(24).toString('hex');
  * The whole SMS path as separate processes — carrier-sim, billing, status-tracking, sending —
  * on a fresh database, their own NATS namespace and a real OTLP endpoint.
  */
-export async function startPipeline() {
+export async function startPipeline(opts: { otlp?: boolean } = {}) {
   const db = await createTestDatabase();
   const otlp = await startOtlpReceiver();
   const [smppPort, simHttpPort, sendingPort, statusPort, billingPort] = await Promise.all(
@@ -29,10 +24,9 @@ export async function startPipeline() {
     NATS_URL: testEnv.NATS_URL,
     NATS_NAMESPACE: testNamespace(),
     AUTH_JWT_SECRET: SECRET,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'info', // readiness is read from the 'ready' log line
     GRPC_HOST: '127.0.0.1',
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
-    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...(opts.otlp === false ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' }),
   };
   const env = {
     'carrier-sim': { ...common, SMPP_PORT: String(smppPort), HTTP_PORT: String(simHttpPort), RECEIPT_DELAY_MS: '50' },
