@@ -7,8 +7,8 @@ import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
-const appRoot = process.argv[2];
-if (!appRoot?.startsWith('apps/')) {
+const appRoot = process.argv[2] ?? '';
+if (!appRoot.startsWith('apps/')) {
   console.error('usage: tsx scripts/build-app.ts apps/<app>');
   process.exit(2);
 }
