@@ -12,12 +12,11 @@ const installed = join(root, 'node_modules/.package-lock.json');
 const lock = join(root, 'package-lock.json');
 
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
-  console.log('[bootstrap] installing dependencies (npm ci)…');
+  // npm install, not npm ci: the lock cannot list other platforms' optional binaries that the
+  // registry lacks, so npm ci refuses it (see .ci/run); npm install installs the locked versions.
+  console.log('[bootstrap] installing dependencies (npm install, from package-lock.json)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  let result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  // npm ci refuses a lock that cannot list other platforms' optional binaries the registry
-  // lacks (see .ci/run); npm install installs the same locked versions for this platform.
-  if (result.status !== 0) result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -43,7 +43,7 @@ export async function runService(opts: {
       logger.info('stopping');
       for (const part of parts) {
         await part.stop().then(
-          () => logger.info({ part: part.name }, 'stopped part'),
+          () => logger.debug({ part: part.name }, 'stopped part'),
           (err) => logger.error({ err, part: part.name }, 'stop failed'),
         );
       }
