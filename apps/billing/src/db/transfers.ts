@@ -1,4 +1,5 @@
-import { bigint, index, integer, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { billing } from './schema';
 
 /**
@@ -23,5 +24,10 @@ export const transfers = billing.table(
     timeoutAt: timestamp('timeout_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('transfers_message_idx').on(t.messageId), index('transfers_tenant_idx').on(t.tenantId, t.createdAt)],
+  (t) => [
+    index('transfers_message_idx').on(t.messageId),
+    index('transfers_tenant_idx').on(t.tenantId, t.createdAt),
+    // A pending transfer is settled (posted or voided) at most once.
+    uniqueIndex('transfers_settles_pending_once').on(t.pendingId).where(sql`${t.pendingId} is not null`),
+  ],
 );

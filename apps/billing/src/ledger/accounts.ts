@@ -1,16 +1,20 @@
 import type { DbOrTx } from '@sabia/db';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { accounts } from '../db';
 import { customerAccountId, revenueAccountId } from './transfer-ids';
 
 export type Account = typeof accounts.$inferSelect;
 
 /**
- * Locks (creating on first use) a customer's account and the platform revenue account,
- * always in id order so two transactions can never deadlock on the pair.
- * New customer accounts are postpaid until prepaid credit is topped up (issue 5 adds plans).
+ * Creates on first use a customer's account and the platform revenue account. New customer
+ * accounts are postpaid until prepaid credit is topped up (issue 5 adds plans).
+ *
+ * Only customer accounts keep running sums: they carry the balance limit, which must be
+ * checked atomically when a pending transfer is made. The platform revenue account has no
+ * limit, so its balance is derived from transfers on read; keeping running sums on it would
+ * make its one row a lock every transaction of every tenant queues on.
  */
-export async function lockAccounts(tx: DbOrTx, tenantId: string, currency: string) {
+export async function ensureAccounts(tx: DbOrTx, tenantId: string, currency: string) {
   const customerId = customerAccountId(tenantId, currency);
   const revenueId = revenueAccountId(currency);
   await tx
@@ -20,15 +24,7 @@ export async function lockAccounts(tx: DbOrTx, tenantId: string, currency: strin
       { id: revenueId, tenantId: '', kind: 'platform_revenue', currency },
     ])
     .onConflictDoNothing();
-  const rows = await tx
-    .select()
-    .from(accounts)
-    .where(sql`${accounts.id} in (${customerId}, ${revenueId})`)
-    .orderBy(accounts.id)
-    .for('update');
-  const customer = rows.find((r) => r.id === customerId)!;
-  const revenue = rows.find((r) => r.id === revenueId)!;
-  return { customer, revenue };
+  return { customerId, revenueId };
 }
 
 export async function findAccount(tx: DbOrTx, id: string): Promise<Account | undefined> {

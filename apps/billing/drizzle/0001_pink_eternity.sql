@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "transfers_settles_pending_once" ON "billing"."transfers" USING btree ("pending_id") WHERE "billing"."transfers"."pending_id" is not null;
