@@ -160,4 +160,10 @@ describe('one SMS through the real services', () => {
       expect(transfers.map((t) => t.kind)).toEqual(['pending', 'post_pending']);
     }
   }, 120_000);
+
+  it('shuts a service down cleanly on SIGTERM', async () => {
+    const statusTracking = p.processes.get('status-tracking')!;
+    expect(await statusTracking.stop('SIGTERM')).toBe(0);
+    expect(statusTracking.output()).toMatch(/"msg":"stopping"[\s\S]*"msg":"stopped"/);
+  });
 });

@@ -1,7 +1,7 @@
 import { telemetry } from './instrument';
 import { billing } from '@sabia/contracts';
 import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
-import { runService } from '@sabia/runtime';
+import { runMain, runService } from '@sabia/runtime';
 import { join } from 'node:path';
 import { loadConfig } from './config';
 import { startStatusChangedConsumer } from './events/status-changed-consumer';
@@ -36,9 +36,4 @@ export async function main() {
   });
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -1,7 +1,7 @@
 import { telemetry } from './instrument';
 import { incident } from '@sabia/contracts';
 import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
-import { runService } from '@sabia/runtime';
+import { runMain, runService } from '@sabia/runtime';
 import { join } from 'node:path';
 import { ensureDefaultComponents } from './components/ensure-default-components';
 import { loadConfig } from './config';
@@ -47,9 +47,4 @@ export async function main() {
   });
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -2,7 +2,7 @@ import { telemetry } from './instrument';
 import { startOutboxRelay } from '@sabia/bus';
 import { sending } from '@sabia/contracts';
 import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
-import { runService } from '@sabia/runtime';
+import { runMain, runService } from '@sabia/runtime';
 import { join } from 'node:path';
 import { billingReserve } from './billing/billing-reserve';
 import { loadConfig } from './config';
@@ -55,9 +55,4 @@ export async function main() {
   });
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -1,5 +1,4 @@
-import { connectDb, migrateSchema, type Database } from '@sabia/db';
-import { createTestDatabase, type TestDatabase } from '@sabia/testing';
+import { migratedDatabase } from '@sabia/testing';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,19 +8,13 @@ import { reserve } from './reserve';
 import { settleMessage } from './settle';
 import { topUp } from './top-up';
 
-let testDb: TestDatabase;
-let database: Database;
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = connectDb(testDb.url, { max: 20 });
-  await migrateSchema(database.pool, 'billing', join(__dirname, '../../drizzle'));
+  database = await migratedDatabase('billing', join(__dirname, '../../drizzle'), 20);
 });
 
-afterAll(async () => {
-  await database.close();
-  await testDb.drop();
-});
+afterAll(() => database.drop());
 
 const reserveFor = (tenantId: string, messageId = randomUUID(), parts = 1) =>
   reserve(database.db, { tenantId, messageId, parts, partPrice: 5n, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });

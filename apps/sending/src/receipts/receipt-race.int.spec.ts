@@ -1,5 +1,4 @@
-import { connectDb, migrateSchema, type Database } from '@sabia/db';
-import { createTestDatabase, type TestDatabase } from '@sabia/testing';
+import { migratedDatabase } from '@sabia/testing';
 import { eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -8,19 +7,13 @@ import { earlyReceipts, messages, outbox } from '../db';
 import { recordSubmit } from '../dispatch/record-submit';
 import { recordReceipt } from './record-receipt';
 
-let testDb: TestDatabase;
-let database: Database;
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = connectDb(testDb.url, { max: 20 });
-  await migrateSchema(database.pool, 'sending', join(__dirname, '../../drizzle'));
+  database = await migratedDatabase('sending', join(__dirname, '../../drizzle'), 20);
 });
 
-afterAll(async () => {
-  await database.close();
-  await testDb.drop();
-});
+afterAll(() => database.drop());
 
 async function acceptedMessage(): Promise<string> {
   const id = uuidv7();

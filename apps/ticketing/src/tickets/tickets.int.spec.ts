@@ -1,6 +1,5 @@
 import type { UserPrincipal } from '@sabia/auth';
-import { connectDb, migrateSchema, type Database } from '@sabia/db';
-import { createTestDatabase, type TestDatabase } from '@sabia/testing';
+import { migratedDatabase } from '@sabia/testing';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +7,7 @@ import { tickets } from '../db';
 import { closeTicket } from './close-ticket';
 import { listTickets } from './list-tickets';
 
-let testDb: TestDatabase;
-let database: Database;
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
 const acme: UserPrincipal = { kind: 'user', accountId: 'acme', subaccountId: 'acme-main', userId: 'ana', role: 'analista' };
 const globex: UserPrincipal = { ...acme, accountId: 'globex' };
 
@@ -22,15 +20,10 @@ async function ticket(accountId: string, status: string, botId = 'bot-1') {
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  database = connectDb(testDb.url);
-  await migrateSchema(database.pool, 'ticketing', join(__dirname, '../../drizzle'));
+  database = await migratedDatabase('ticketing', join(__dirname, '../../drizzle'), 10);
 });
 
-afterAll(async () => {
-  await database.close();
-  await testDb.drop();
-});
+afterAll(() => database.drop());
 
 describe('tickets', () => {
   it("lists a bot's tickets by status, only the caller's tenant", async () => {

@@ -1,1 +1,2 @@
 export { runService, type ServiceDeps, type Stoppable } from './run-service';
+export { runMain } from './run-main';
