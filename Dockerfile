@@ -9,7 +9,9 @@ WORKDIR /app
 # see .dockerignore) tree goes in at once: simpler than listing each manifest, at the cost of
 # re-installing when source changes.
 COPY . .
-RUN npm ci && npm cache clean --force
+# npm ci refuses this lock (it cannot list other platforms' optional nx/buf binaries that our
+# registry lacks; see .ci/run): npm install then installs the same locked versions.
+RUN (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm cache clean --force
 
 # After `npm ci`, so the dependency layer is shared by all six images.
 ARG APP
