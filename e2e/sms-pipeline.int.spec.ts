@@ -133,15 +133,20 @@ describe('one SMS through the real services', () => {
     expect(await countMessages(`idempotency_key = 'same-key'`)).toBe(1);
   });
 
-  it('stores an invalid destination with code 202 and never submits or bills it', async () => {
-    const { message } = await send({ to: '+551132654321' }); // a São Paulo landline
-    expect(message!.sentStatus).toBe(SentStatus.SENT_STATUS_INVALID_DESTINATION_NUMBER);
+  it('refuses an invalid destination with FAILED_PRECONDITION, stores it as 202 and never bills it', async () => {
+    const err = (await send({ to: '+551132654321' }).catch((e: ServiceError) => e)) as ServiceError; // a São Paulo landline
+    expect(grpcStatus[err.code]).toBe('FAILED_PRECONDITION');
+    expect(err.details).toMatch(/refused with 202 INVALID_DESTINATION_NUMBER: the destination is not a valid mobile number/);
+    const details = JSON.parse(String(err.metadata.get('sabia-error-details')[0]));
+    expect(details).toMatchObject({ sentStatus: 202, sentStatusName: 'INVALID_DESTINATION_NUMBER' });
     const status = await waitFor(async () => {
-      const res = await p.call(p.clients.status, p.clients.status.getStatus, { messageId: message!.id }, { token });
+      const res = await p.call(p.clients.status, p.clients.status.getStatus, { messageId: details.messageId }, { token });
       return res.status;
     }, 'the 202 status');
     expect(status.sentStatus).toBe(SentStatus.SENT_STATUS_INVALID_DESTINATION_NUMBER);
-    const { transfers } = await p.call(p.clients.billing, p.clients.billing.listTransfers, { messageId: message!.id }, { token });
+    const { message } = await p.call(p.clients.sending, p.clients.sending.getMessage, { messageId: details.messageId }, { token });
+    expect(message!.sentStatus).toBe(SentStatus.SENT_STATUS_INVALID_DESTINATION_NUMBER);
+    const { transfers } = await p.call(p.clients.billing, p.clients.billing.listTransfers, { messageId: details.messageId }, { token });
     expect(transfers).toEqual([]);
   });
 

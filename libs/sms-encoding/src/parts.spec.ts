@@ -9,6 +9,8 @@ describe('countParts', () => {
     ['a'.repeat(307), 'GSM7', 307, 3],
     ['€'.repeat(80), 'GSM7', 160, 1],
     ['€'.repeat(81), 'GSM7', 162, 2],
+    // A € that would straddle septets 153–154 moves to the next part: 3 parts, not 306 / 153.
+    ['a'.repeat(152) + '€' + 'a'.repeat(152), 'GSM7', 306, 3],
     ['Olá', 'UCS2', 3, 1],
     ['ã'.repeat(70), 'UCS2', 70, 1],
     ['ã'.repeat(71), 'UCS2', 71, 2],

@@ -1,6 +1,7 @@
-import { gsm7Septets } from './gsm7';
+import type { Encoding } from './segment';
+import { splitMessage } from './split';
 
-export type Encoding = 'GSM7' | 'UCS2';
+export type { Encoding };
 
 export interface PartCount {
   encoding: Encoding;
@@ -9,15 +10,12 @@ export interface PartCount {
   parts: number;
 }
 
-// One part carries 160 septets or 70 UCS-2 units; a concatenated part loses 6 octets to the
-// UDH, leaving 153 / 67.
-const LIMITS = { GSM7: { single: 160, multi: 153 }, UCS2: { single: 70, multi: 67 } } as const;
-
+/**
+ * How many concatenated parts the text takes, as splitMessage will send it (and billing
+ * reserves): not units / 153, since an extension character or a surrogate pair that would
+ * straddle a boundary moves whole to the next part. Throws for a lone surrogate.
+ */
 export function countParts(text: string): PartCount {
-  const septets = gsm7Septets(text);
-  const encoding: Encoding = septets === undefined ? 'UCS2' : 'GSM7';
-  const units = septets ?? text.length;
-  const limit = LIMITS[encoding];
-  const parts = units <= limit.single ? 1 : Math.ceil(units / limit.multi);
-  return { encoding, units, parts };
+  const { encoding, units, parts } = splitMessage(text, { reference: 0, concatenate: true });
+  return { encoding, units, parts: parts.length };
 }

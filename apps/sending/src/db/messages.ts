@@ -19,6 +19,8 @@ export const messages = sending.table(
     /** accepted → submitted | refused | failed */
     state: text('state').notNull(),
     sentStatus: integer('sent_status'),
+    /** Why an acceptance rule refused the message, for the caller and for reports. */
+    refusalReason: text('refusal_reason'),
     carrier: text('carrier'),
     carrierMessageId: text('carrier_message_id'),
     correlationId: text('correlation_id').notNull().default(''),

@@ -10,6 +10,8 @@ export interface Message {
   to: string;
   parts: number;
   sentStatus: number | null;
+  /** Set when an acceptance rule refused the message. */
+  refusalReason: string | null;
   createdAt: Date;
   traceId: string;
   correlationId: string;
@@ -22,6 +24,7 @@ export const toMessage = (row: MessageRow): Message => ({
   to: row.to,
   parts: row.parts,
   sentStatus: row.sentStatus,
+  refusalReason: row.refusalReason,
   createdAt: row.createdAt,
   traceId: row.traceId,
   correlationId: row.correlationId,

@@ -3,15 +3,19 @@ import { enqueueEvents, SUBJECTS } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import type { Db, Tx } from '@sabia/db';
 import { AlreadyExistsError } from '@sabia/errors';
-import { countParts } from '@sabia/sms-encoding';
+import { countParts, toGsm7 } from '@sabia/sms-encoding';
 import { SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
-import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { getSettings } from '../customers/get-settings';
+import { toE164 } from '../customers/phone-number';
 import { messages, outbox } from '../db';
+import { firstRefusal, type Refusal } from './acceptance';
 import { checkCallbackUrl } from './callback-url';
 import { mobileCountry } from './destination';
+import { destinationFacts } from './destination-facts';
 import { toMessage, type Message, type MessageRow } from './message';
 import { messageSentEvent } from './message-sent-event';
 import { validateSendInput, type SendSmsInput } from './validate-send';
@@ -25,19 +29,17 @@ export type ReservePort = (input: {
   country: string;
 }) => Promise<'reserved' | 'quota_blocked' | 'no_credit'>;
 
+type NewRow = Omit<MessageRow, 'state' | 'sentStatus' | 'refusalReason' | 'carrier' | 'carrierMessageId' | 'createdAt' | 'submittedAt'>;
+
 /**
- * Accepts or refuses one SMS. Acceptance rules that fail store the message with the seed's
- * code (it is reported like any other and never submitted or billed); an accepted message
- * and its MessageAccepted event commit together, after billing reserved its parts.
- * The same idempotency key with the same request returns the original message.
+ * Accepts or refuses one SMS. Malformed input is INVALID_ARGUMENT and writes nothing.
+ * Acceptance rules that fail store the message with the seed's code and reason (reported like
+ * any other, never submitted or billed); an accepted message and its MessageAccepted event
+ * commit together, after billing reserved its parts. The same idempotency key with the same
+ * request returns the original message, refused or not.
  */
-export async function sendSms(
-  deps: { db: Db; reserve: ReservePort },
-  principal: UserPrincipal,
-  raw: SendSmsInput,
-): Promise<Message> {
+export async function sendSms(deps: { db: Db; reserve: ReservePort }, principal: UserPrincipal, raw: SendSmsInput): Promise<Message> {
   const input = validateSendInput(raw);
-  const callbackUrl = checkCallbackUrl(input.callbackUrl);
   const requestHash = hashRequest(input);
 
   return deps.db.transaction(async (tx) => {
@@ -54,15 +56,20 @@ export async function sendSms(
       return toMessage(existing);
     }
 
+    const { settings } = await getSettings(tx, principal.accountId, principal.subaccountId);
+    const to = toE164(input.to, settings.allowNationalNumbers ? settings : undefined);
+    const callbackUrl = checkCallbackUrl(input.callbackUrl) || settings.defaultCallbackUrl;
+    // Accents off: the customer chose GSM-7, so the text is transliterated, not refused.
+    const text = settings.accentsEnabled ? input.text : toGsm7(input.text);
+    const { encoding, parts } = countParts(text);
     const id = uuidv7();
-    const { encoding, parts } = countParts(input.text);
-    const base = {
+    const row: NewRow = {
       id,
       accountId: principal.accountId,
       subaccountId: principal.subaccountId,
       userId: principal.userId,
-      to: input.to,
-      text: input.text,
+      to,
+      text,
       encoding,
       parts,
       correlationId: input.correlationId,
@@ -72,32 +79,39 @@ export async function sendSms(
       traceId: activeTraceId(),
     };
 
-    const country = mobileCountry(input.to);
-    if (!country) return refuse(tx, { ...base }, SENT_STATUS.INVALID_DESTINATION_NUMBER);
+    const country = mobileCountry(to);
+    const refusal = firstRefusal({ country, text, settings, ...(await destinationFacts(tx, principal.accountId, principal.subaccountId, to)) });
+    if (refusal) return refuse(tx, row, refusal);
 
-    const reservation = await deps.reserve({ accountId: principal.accountId, subaccountId: principal.subaccountId, messageId: id, parts, country });
-    // 201 (no credit) is a second-level code in the seed; until billing's issue defines how it
-    // surfaces, both refusals report the first-level quota code.
-    if (reservation !== 'reserved') return refuse(tx, base, SENT_STATUS.CUSTOMER_QUOTA_BLOCKED);
+    const reservation = await deps.reserve({ accountId: principal.accountId, subaccountId: principal.subaccountId, messageId: id, parts, country: country! });
+    // 201 (no credit) is a second-level code in the seed; until billing's issue decides how it
+    // surfaces, both refusals carry the first-level quota code and say which one it was.
+    if (reservation !== 'reserved') {
+      const reason = reservation === 'no_credit' ? 'not enough credit (201)' : 'your quota is blocked or used up';
+      return refuse(tx, row, { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason });
+    }
 
-    const [row] = await tx.insert(messages).values({ ...base, state: 'accepted' }).returning();
+    const [stored] = await tx.insert(messages).values({ ...row, state: 'accepted' }).returning();
     const accepted = sendingEvents.MessageAccepted.encode({
       messageId: id,
-      accountId: base.accountId,
-      subaccountId: base.subaccountId,
-      to: base.to,
+      accountId: row.accountId,
+      subaccountId: row.subaccountId,
+      to,
       parts,
-      acceptedAt: row!.createdAt,
+      acceptedAt: stored!.createdAt,
     }).finish();
     await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.messageAccepted, payload: accepted }]);
-    return toMessage(row!);
+    return toMessage(stored!);
   });
 }
 
-async function refuse(tx: Tx, base: Omit<MessageRow, 'state' | 'sentStatus' | 'carrier' | 'carrierMessageId' | 'createdAt' | 'submittedAt'>, code: number) {
-  const [row] = await tx.insert(messages).values({ ...base, state: 'refused', sentStatus: code }).returning();
-  await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.messageSent, payload: messageSentEvent(row!) }]);
-  return toMessage(row!);
+async function refuse(tx: Tx, row: NewRow, refusal: Refusal): Promise<Message> {
+  const [stored] = await tx
+    .insert(messages)
+    .values({ ...row, state: 'refused', sentStatus: refusal.code, refusalReason: refusal.reason })
+    .returning();
+  await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.messageSent, payload: messageSentEvent(stored!) }]);
+  return toMessage(stored!);
 }
 
 function hashRequest(input: SendSmsInput): string {

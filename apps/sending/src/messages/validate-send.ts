@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@sabia/errors';
+import { PLATFORM_MAX_CHARS as MAX_TEXT_CHARS } from '../customers/settings';
 
 export interface SendSmsInput {
   to: string;
@@ -8,18 +9,13 @@ export interface SendSmsInput {
   callbackUrl: string;
 }
 
-export const MAX_TEXT_CHARS = 1_500;
-const E164ISH = /^\+?[1-9][0-9]{7,14}$/;
 
 /**
- * Refuses what can never be a message (INVALID_ARGUMENT, nothing stored): as opposed to
+ * Refuses what can never be a message (the destination is checked with the customer's
+ * settings, in phone-number.ts) (INVALID_ARGUMENT, nothing stored): as opposed to
  * acceptance rules, which store the message with its seed code. Each message says what to fix.
  */
 export function validateSendInput(input: SendSmsInput): SendSmsInput {
-  const to = input.to.trim();
-  if (!E164ISH.test(to)) {
-    throw new InvalidArgumentError('to must be a phone number in E.164 form, digits only, e.g. +5511987654321', { field: 'to' });
-  }
   if (input.text.length === 0) throw new InvalidArgumentError('text must not be empty', { field: 'text' });
   if (input.text.length > MAX_TEXT_CHARS) {
     throw new InvalidArgumentError(`text has ${input.text.length} characters; the maximum is ${MAX_TEXT_CHARS}`, { field: 'text' });
@@ -36,5 +32,5 @@ export function validateSendInput(input: SendSmsInput): SendSmsInput {
   if (input.correlationId.length > 128) {
     throw new InvalidArgumentError('correlation_id must be at most 128 characters', { field: 'correlation_id' });
   }
-  return { ...input, to: to.startsWith('+') ? to : `+${to}` };
+  return input;
 }

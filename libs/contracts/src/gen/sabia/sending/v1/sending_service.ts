@@ -25,6 +25,130 @@ export const protobufPackage = "sabia.sending.v1";
 
 export const protobufFileName = "sabia/sending/v1/sending_service.proto";
 
+/** What a customer configures for sending (seed 004: codes 203, 204, 207, 213, 214). */
+export interface CustomerSettings {
+  /** Subaccount the settings belong to; empty for the account's defaults. */
+  subaccountId: string;
+  /** ISO 3166-1 alpha-2 countries the customer may send to (e.g. BR). Code 213 otherwise. */
+  allowedCountries: string[];
+  /** Words carriers refuse for this customer, matched without case or accents. Code 207. */
+  forbiddenWords: string[];
+  /** When false, accented text is transliterated to GSM-7 (á→a, ç→c) before sending. */
+  accentsEnabled: boolean;
+  /** Longest text accepted, 1..1500 characters. Longer texts get code 214. */
+  maxChars: number;
+  /** Callback URL used when a send names none. */
+  defaultCallbackUrl: string;
+  /** When true, numbers without a country code are read as numbers of default_country. */
+  allowNationalNumbers: boolean;
+  /** ISO country for national numbers (default BR). */
+  defaultCountry: string;
+  /** When these settings were last changed (unset for the defaults). */
+  updatedAt:
+    | Date
+    | undefined;
+  /** Who last changed them. */
+  updatedBy: string;
+}
+
+export interface GetCustomerSettingsRequest {
+  /** Subaccount to read; empty for the caller's own. */
+  subaccountId: string;
+}
+
+export interface GetCustomerSettingsResponse {
+  /** The settings in force. */
+  settings:
+    | CustomerSettings
+    | undefined;
+  /** Where they come from: subaccount, account or default. */
+  source: string;
+}
+
+export interface UpdateCustomerSettingsRequest {
+  /** The new settings (subaccount_id names the subaccount; empty for the caller's own). */
+  settings:
+    | CustomerSettings
+    | undefined;
+  /** Set the account's defaults instead of a subaccount's. */
+  accountDefault: boolean;
+}
+
+export interface UpdateCustomerSettingsResponse {
+  /** The settings as stored. */
+  settings: CustomerSettings | undefined;
+}
+
+export interface ModifyBlockedNumbersRequest {
+  /** Numbers to block (E.164). */
+  add: string[];
+  /** Numbers to unblock (E.164). */
+  remove: string[];
+}
+
+export interface ModifyBlockedNumbersResponse {
+  /** How many numbers were newly blocked. */
+  added: number;
+  /** How many numbers were unblocked. */
+  removed: number;
+}
+
+export interface ListBlockedNumbersRequest {
+  /** Page size, at most 1000 (default 100). */
+  pageSize: number;
+  /** Cursor from a previous response. */
+  pageToken: string;
+}
+
+/** One number on a blocked or opt-out list. */
+export interface ListedNumber {
+  /** E.164 number. */
+  number: string;
+  /** Who added it (user id, or "mo" for an end user's opt-out reply). */
+  addedBy: string;
+  /** When it was added. */
+  addedAt: Date | undefined;
+}
+
+export interface ListBlockedNumbersResponse {
+  /** Numbers, in number order. */
+  numbers: ListedNumber[];
+  /** Cursor for the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+export interface ModifyOptOutsRequest {
+  /** Subaccount whose list to change; empty for the caller's own. */
+  subaccountId: string;
+  /** Numbers that opted out (E.164). */
+  add: string[];
+  /** Numbers that opted back in (E.164). */
+  remove: string[];
+}
+
+export interface ModifyOptOutsResponse {
+  /** How many numbers were newly opted out. */
+  added: number;
+  /** How many numbers were opted back in. */
+  removed: number;
+}
+
+export interface ListOptOutsRequest {
+  /** Subaccount whose list to read; empty for the caller's own. */
+  subaccountId: string;
+  /** Page size, at most 1000 (default 100). */
+  pageSize: number;
+  /** Cursor from a previous response. */
+  pageToken: string;
+}
+
+export interface ListOptOutsResponse {
+  /** Numbers, in number order. */
+  numbers: ListedNumber[];
+  /** Cursor for the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
 export interface SendSmsRequest {
   /** Destination in E.164 (+5511987654321). */
   to: string;
@@ -76,6 +200,1073 @@ export interface Message {
   /** The caller's correlation id, if any. */
   correlationId: string;
 }
+
+function createBaseCustomerSettings(): CustomerSettings {
+  return {
+    subaccountId: "",
+    allowedCountries: [],
+    forbiddenWords: [],
+    accentsEnabled: false,
+    maxChars: 0,
+    defaultCallbackUrl: "",
+    allowNationalNumbers: false,
+    defaultCountry: "",
+    updatedAt: undefined,
+    updatedBy: "",
+  };
+}
+
+export const CustomerSettings: MessageFns<CustomerSettings> = {
+  encode(message: CustomerSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    for (const v of message.allowedCountries) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.forbiddenWords) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.accentsEnabled !== false) {
+      writer.uint32(32).bool(message.accentsEnabled);
+    }
+    if (message.maxChars !== 0) {
+      writer.uint32(40).uint32(message.maxChars);
+    }
+    if (message.defaultCallbackUrl !== "") {
+      writer.uint32(50).string(message.defaultCallbackUrl);
+    }
+    if (message.allowNationalNumbers !== false) {
+      writer.uint32(56).bool(message.allowNationalNumbers);
+    }
+    if (message.defaultCountry !== "") {
+      writer.uint32(66).string(message.defaultCountry);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(74).fork()).join();
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(82).string(message.updatedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomerSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomerSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.allowedCountries.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.forbiddenWords.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.accentsEnabled = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.maxChars = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.defaultCallbackUrl = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.allowNationalNumbers = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.defaultCountry = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CustomerSettings>, I>>(base?: I): CustomerSettings {
+    return CustomerSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomerSettings>, I>>(object: I): CustomerSettings {
+    const message = createBaseCustomerSettings();
+    message.subaccountId = object.subaccountId ?? "";
+    message.allowedCountries = object.allowedCountries?.map((e) => e) || [];
+    message.forbiddenWords = object.forbiddenWords?.map((e) => e) || [];
+    message.accentsEnabled = object.accentsEnabled ?? false;
+    message.maxChars = object.maxChars ?? 0;
+    message.defaultCallbackUrl = object.defaultCallbackUrl ?? "";
+    message.allowNationalNumbers = object.allowNationalNumbers ?? false;
+    message.defaultCountry = object.defaultCountry ?? "";
+    message.updatedAt = object.updatedAt ?? undefined;
+    message.updatedBy = object.updatedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCustomerSettingsRequest(): GetCustomerSettingsRequest {
+  return { subaccountId: "" };
+}
+
+export const GetCustomerSettingsRequest: MessageFns<GetCustomerSettingsRequest> = {
+  encode(message: GetCustomerSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCustomerSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCustomerSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetCustomerSettingsRequest>, I>>(base?: I): GetCustomerSettingsRequest {
+    return GetCustomerSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCustomerSettingsRequest>, I>>(object: I): GetCustomerSettingsRequest {
+    const message = createBaseGetCustomerSettingsRequest();
+    message.subaccountId = object.subaccountId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCustomerSettingsResponse(): GetCustomerSettingsResponse {
+  return { settings: undefined, source: "" };
+}
+
+export const GetCustomerSettingsResponse: MessageFns<GetCustomerSettingsResponse> = {
+  encode(message: GetCustomerSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      CustomerSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCustomerSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCustomerSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = CustomerSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetCustomerSettingsResponse>, I>>(base?: I): GetCustomerSettingsResponse {
+    return GetCustomerSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCustomerSettingsResponse>, I>>(object: I): GetCustomerSettingsResponse {
+    const message = createBaseGetCustomerSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? CustomerSettings.fromPartial(object.settings)
+      : undefined;
+    message.source = object.source ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateCustomerSettingsRequest(): UpdateCustomerSettingsRequest {
+  return { settings: undefined, accountDefault: false };
+}
+
+export const UpdateCustomerSettingsRequest: MessageFns<UpdateCustomerSettingsRequest> = {
+  encode(message: UpdateCustomerSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      CustomerSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    if (message.accountDefault !== false) {
+      writer.uint32(16).bool(message.accountDefault);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCustomerSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCustomerSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = CustomerSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.accountDefault = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCustomerSettingsRequest>, I>>(base?: I): UpdateCustomerSettingsRequest {
+    return UpdateCustomerSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCustomerSettingsRequest>, I>>(
+    object: I,
+  ): UpdateCustomerSettingsRequest {
+    const message = createBaseUpdateCustomerSettingsRequest();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? CustomerSettings.fromPartial(object.settings)
+      : undefined;
+    message.accountDefault = object.accountDefault ?? false;
+    return message;
+  },
+};
+
+function createBaseUpdateCustomerSettingsResponse(): UpdateCustomerSettingsResponse {
+  return { settings: undefined };
+}
+
+export const UpdateCustomerSettingsResponse: MessageFns<UpdateCustomerSettingsResponse> = {
+  encode(message: UpdateCustomerSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      CustomerSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCustomerSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCustomerSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = CustomerSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCustomerSettingsResponse>, I>>(base?: I): UpdateCustomerSettingsResponse {
+    return UpdateCustomerSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCustomerSettingsResponse>, I>>(
+    object: I,
+  ): UpdateCustomerSettingsResponse {
+    const message = createBaseUpdateCustomerSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? CustomerSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseModifyBlockedNumbersRequest(): ModifyBlockedNumbersRequest {
+  return { add: [], remove: [] };
+}
+
+export const ModifyBlockedNumbersRequest: MessageFns<ModifyBlockedNumbersRequest> = {
+  encode(message: ModifyBlockedNumbersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.add) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.remove) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModifyBlockedNumbersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModifyBlockedNumbersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.add.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.remove.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ModifyBlockedNumbersRequest>, I>>(base?: I): ModifyBlockedNumbersRequest {
+    return ModifyBlockedNumbersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModifyBlockedNumbersRequest>, I>>(object: I): ModifyBlockedNumbersRequest {
+    const message = createBaseModifyBlockedNumbersRequest();
+    message.add = object.add?.map((e) => e) || [];
+    message.remove = object.remove?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseModifyBlockedNumbersResponse(): ModifyBlockedNumbersResponse {
+  return { added: 0, removed: 0 };
+}
+
+export const ModifyBlockedNumbersResponse: MessageFns<ModifyBlockedNumbersResponse> = {
+  encode(message: ModifyBlockedNumbersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.added !== 0) {
+      writer.uint32(8).uint32(message.added);
+    }
+    if (message.removed !== 0) {
+      writer.uint32(16).uint32(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModifyBlockedNumbersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModifyBlockedNumbersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.added = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.removed = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ModifyBlockedNumbersResponse>, I>>(base?: I): ModifyBlockedNumbersResponse {
+    return ModifyBlockedNumbersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModifyBlockedNumbersResponse>, I>>(object: I): ModifyBlockedNumbersResponse {
+    const message = createBaseModifyBlockedNumbersResponse();
+    message.added = object.added ?? 0;
+    message.removed = object.removed ?? 0;
+    return message;
+  },
+};
+
+function createBaseListBlockedNumbersRequest(): ListBlockedNumbersRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListBlockedNumbersRequest: MessageFns<ListBlockedNumbersRequest> = {
+  encode(message: ListBlockedNumbersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBlockedNumbersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBlockedNumbersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListBlockedNumbersRequest>, I>>(base?: I): ListBlockedNumbersRequest {
+    return ListBlockedNumbersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBlockedNumbersRequest>, I>>(object: I): ListBlockedNumbersRequest {
+    const message = createBaseListBlockedNumbersRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListedNumber(): ListedNumber {
+  return { number: "", addedBy: "", addedAt: undefined };
+}
+
+export const ListedNumber: MessageFns<ListedNumber> = {
+  encode(message: ListedNumber, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.addedBy !== "") {
+      writer.uint32(18).string(message.addedBy);
+    }
+    if (message.addedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.addedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListedNumber {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListedNumber();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.addedBy = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.addedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListedNumber>, I>>(base?: I): ListedNumber {
+    return ListedNumber.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListedNumber>, I>>(object: I): ListedNumber {
+    const message = createBaseListedNumber();
+    message.number = object.number ?? "";
+    message.addedBy = object.addedBy ?? "";
+    message.addedAt = object.addedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListBlockedNumbersResponse(): ListBlockedNumbersResponse {
+  return { numbers: [], nextPageToken: "" };
+}
+
+export const ListBlockedNumbersResponse: MessageFns<ListBlockedNumbersResponse> = {
+  encode(message: ListBlockedNumbersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.numbers) {
+      ListedNumber.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBlockedNumbersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBlockedNumbersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.numbers.push(ListedNumber.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListBlockedNumbersResponse>, I>>(base?: I): ListBlockedNumbersResponse {
+    return ListBlockedNumbersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBlockedNumbersResponse>, I>>(object: I): ListBlockedNumbersResponse {
+    const message = createBaseListBlockedNumbersResponse();
+    message.numbers = object.numbers?.map((e) => ListedNumber.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseModifyOptOutsRequest(): ModifyOptOutsRequest {
+  return { subaccountId: "", add: [], remove: [] };
+}
+
+export const ModifyOptOutsRequest: MessageFns<ModifyOptOutsRequest> = {
+  encode(message: ModifyOptOutsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    for (const v of message.add) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.remove) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModifyOptOutsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModifyOptOutsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.add.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.remove.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ModifyOptOutsRequest>, I>>(base?: I): ModifyOptOutsRequest {
+    return ModifyOptOutsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModifyOptOutsRequest>, I>>(object: I): ModifyOptOutsRequest {
+    const message = createBaseModifyOptOutsRequest();
+    message.subaccountId = object.subaccountId ?? "";
+    message.add = object.add?.map((e) => e) || [];
+    message.remove = object.remove?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseModifyOptOutsResponse(): ModifyOptOutsResponse {
+  return { added: 0, removed: 0 };
+}
+
+export const ModifyOptOutsResponse: MessageFns<ModifyOptOutsResponse> = {
+  encode(message: ModifyOptOutsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.added !== 0) {
+      writer.uint32(8).uint32(message.added);
+    }
+    if (message.removed !== 0) {
+      writer.uint32(16).uint32(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModifyOptOutsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModifyOptOutsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.added = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.removed = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ModifyOptOutsResponse>, I>>(base?: I): ModifyOptOutsResponse {
+    return ModifyOptOutsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModifyOptOutsResponse>, I>>(object: I): ModifyOptOutsResponse {
+    const message = createBaseModifyOptOutsResponse();
+    message.added = object.added ?? 0;
+    message.removed = object.removed ?? 0;
+    return message;
+  },
+};
+
+function createBaseListOptOutsRequest(): ListOptOutsRequest {
+  return { subaccountId: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListOptOutsRequest: MessageFns<ListOptOutsRequest> = {
+  encode(message: ListOptOutsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOptOutsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOptOutsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListOptOutsRequest>, I>>(base?: I): ListOptOutsRequest {
+    return ListOptOutsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOptOutsRequest>, I>>(object: I): ListOptOutsRequest {
+    const message = createBaseListOptOutsRequest();
+    message.subaccountId = object.subaccountId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListOptOutsResponse(): ListOptOutsResponse {
+  return { numbers: [], nextPageToken: "" };
+}
+
+export const ListOptOutsResponse: MessageFns<ListOptOutsResponse> = {
+  encode(message: ListOptOutsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.numbers) {
+      ListedNumber.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOptOutsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOptOutsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.numbers.push(ListedNumber.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListOptOutsResponse>, I>>(base?: I): ListOptOutsResponse {
+    return ListOptOutsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOptOutsResponse>, I>>(object: I): ListOptOutsResponse {
+    const message = createBaseListOptOutsResponse();
+    message.numbers = object.numbers?.map((e) => ListedNumber.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
 
 function createBaseSendSmsRequest(): SendSmsRequest {
   return { to: "", text: "", idempotencyKey: "", correlationId: "", callbackUrl: "" };
@@ -514,8 +1705,10 @@ export const Message: MessageFns<Message> = {
 export type SendingServiceService = typeof SendingServiceService;
 export const SendingServiceService = {
   /**
-   * Accepts one SMS for one recipient. Refusals by an acceptance rule are not errors: the
-   * message is stored with its seed code as sent_status and returned.
+   * Accepts one SMS for one recipient. A message refused by an acceptance rule is stored with
+   * its seed code as sent_status (reported like any other, never submitted or billed) and the
+   * call fails FAILED_PRECONDITION (RESOURCE_EXHAUSTED for quota and credit) with metadata
+   * sabia-error-details = {"messageId", "sentStatus", "reason"}.
    */
   sendSms: {
     path: "/sabia.sending.v1.SendingService/SendSms" as const,
@@ -536,22 +1729,108 @@ export const SendingServiceService = {
     responseSerialize: (value: GetMessageResponse): Buffer => Buffer.from(GetMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetMessageResponse => GetMessageResponse.decode(value),
   },
+  /** The settings in force for a subaccount (its own, else the account's, else the defaults). */
+  getCustomerSettings: {
+    path: "/sabia.sending.v1.SendingService/GetCustomerSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCustomerSettingsRequest): Buffer =>
+      Buffer.from(GetCustomerSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCustomerSettingsRequest => GetCustomerSettingsRequest.decode(value),
+    responseSerialize: (value: GetCustomerSettingsResponse): Buffer =>
+      Buffer.from(GetCustomerSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCustomerSettingsResponse => GetCustomerSettingsResponse.decode(value),
+  },
+  /** Replaces the settings of the account (account_default) or of a subaccount. */
+  updateCustomerSettings: {
+    path: "/sabia.sending.v1.SendingService/UpdateCustomerSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateCustomerSettingsRequest): Buffer =>
+      Buffer.from(UpdateCustomerSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateCustomerSettingsRequest => UpdateCustomerSettingsRequest.decode(value),
+    responseSerialize: (value: UpdateCustomerSettingsResponse): Buffer =>
+      Buffer.from(UpdateCustomerSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateCustomerSettingsResponse =>
+      UpdateCustomerSettingsResponse.decode(value),
+  },
+  /** Adds numbers to and removes numbers from the account's blocked list (code 203). */
+  modifyBlockedNumbers: {
+    path: "/sabia.sending.v1.SendingService/ModifyBlockedNumbers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ModifyBlockedNumbersRequest): Buffer =>
+      Buffer.from(ModifyBlockedNumbersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ModifyBlockedNumbersRequest => ModifyBlockedNumbersRequest.decode(value),
+    responseSerialize: (value: ModifyBlockedNumbersResponse): Buffer =>
+      Buffer.from(ModifyBlockedNumbersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ModifyBlockedNumbersResponse => ModifyBlockedNumbersResponse.decode(value),
+  },
+  /** The account's blocked list, with who added each number and when. */
+  listBlockedNumbers: {
+    path: "/sabia.sending.v1.SendingService/ListBlockedNumbers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListBlockedNumbersRequest): Buffer =>
+      Buffer.from(ListBlockedNumbersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListBlockedNumbersRequest => ListBlockedNumbersRequest.decode(value),
+    responseSerialize: (value: ListBlockedNumbersResponse): Buffer =>
+      Buffer.from(ListBlockedNumbersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListBlockedNumbersResponse => ListBlockedNumbersResponse.decode(value),
+  },
+  /** Adds numbers to and removes numbers from a subaccount's opt-out list (code 204). */
+  modifyOptOuts: {
+    path: "/sabia.sending.v1.SendingService/ModifyOptOuts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ModifyOptOutsRequest): Buffer => Buffer.from(ModifyOptOutsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ModifyOptOutsRequest => ModifyOptOutsRequest.decode(value),
+    responseSerialize: (value: ModifyOptOutsResponse): Buffer =>
+      Buffer.from(ModifyOptOutsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ModifyOptOutsResponse => ModifyOptOutsResponse.decode(value),
+  },
+  /** A subaccount's opt-out list. */
+  listOptOuts: {
+    path: "/sabia.sending.v1.SendingService/ListOptOuts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListOptOutsRequest): Buffer => Buffer.from(ListOptOutsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListOptOutsRequest => ListOptOutsRequest.decode(value),
+    responseSerialize: (value: ListOptOutsResponse): Buffer => Buffer.from(ListOptOutsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListOptOutsResponse => ListOptOutsResponse.decode(value),
+  },
 } as const;
 
 export interface SendingServiceServer extends UntypedServiceImplementation {
   /**
-   * Accepts one SMS for one recipient. Refusals by an acceptance rule are not errors: the
-   * message is stored with its seed code as sent_status and returned.
+   * Accepts one SMS for one recipient. A message refused by an acceptance rule is stored with
+   * its seed code as sent_status (reported like any other, never submitted or billed) and the
+   * call fails FAILED_PRECONDITION (RESOURCE_EXHAUSTED for quota and credit) with metadata
+   * sabia-error-details = {"messageId", "sentStatus", "reason"}.
    */
   sendSms: handleUnaryCall<SendSmsRequest, SendSmsResponse>;
   /** Reads one message of the caller's tenant. */
   getMessage: handleUnaryCall<GetMessageRequest, GetMessageResponse>;
+  /** The settings in force for a subaccount (its own, else the account's, else the defaults). */
+  getCustomerSettings: handleUnaryCall<GetCustomerSettingsRequest, GetCustomerSettingsResponse>;
+  /** Replaces the settings of the account (account_default) or of a subaccount. */
+  updateCustomerSettings: handleUnaryCall<UpdateCustomerSettingsRequest, UpdateCustomerSettingsResponse>;
+  /** Adds numbers to and removes numbers from the account's blocked list (code 203). */
+  modifyBlockedNumbers: handleUnaryCall<ModifyBlockedNumbersRequest, ModifyBlockedNumbersResponse>;
+  /** The account's blocked list, with who added each number and when. */
+  listBlockedNumbers: handleUnaryCall<ListBlockedNumbersRequest, ListBlockedNumbersResponse>;
+  /** Adds numbers to and removes numbers from a subaccount's opt-out list (code 204). */
+  modifyOptOuts: handleUnaryCall<ModifyOptOutsRequest, ModifyOptOutsResponse>;
+  /** A subaccount's opt-out list. */
+  listOptOuts: handleUnaryCall<ListOptOutsRequest, ListOptOutsResponse>;
 }
 
 export interface SendingServiceClient extends Client {
   /**
-   * Accepts one SMS for one recipient. Refusals by an acceptance rule are not errors: the
-   * message is stored with its seed code as sent_status and returned.
+   * Accepts one SMS for one recipient. A message refused by an acceptance rule is stored with
+   * its seed code as sent_status (reported like any other, never submitted or billed) and the
+   * call fails FAILED_PRECONDITION (RESOURCE_EXHAUSTED for quota and credit) with metadata
+   * sabia-error-details = {"messageId", "sentStatus", "reason"}.
    */
   sendSms(
     request: SendSmsRequest,
@@ -583,6 +1862,102 @@ export interface SendingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetMessageResponse) => void,
+  ): ClientUnaryCall;
+  /** The settings in force for a subaccount (its own, else the account's, else the defaults). */
+  getCustomerSettings(
+    request: GetCustomerSettingsRequest,
+    callback: (error: ServiceError | null, response: GetCustomerSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getCustomerSettings(
+    request: GetCustomerSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCustomerSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getCustomerSettings(
+    request: GetCustomerSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCustomerSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** Replaces the settings of the account (account_default) or of a subaccount. */
+  updateCustomerSettings(
+    request: UpdateCustomerSettingsRequest,
+    callback: (error: ServiceError | null, response: UpdateCustomerSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateCustomerSettings(
+    request: UpdateCustomerSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateCustomerSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateCustomerSettings(
+    request: UpdateCustomerSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateCustomerSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** Adds numbers to and removes numbers from the account's blocked list (code 203). */
+  modifyBlockedNumbers(
+    request: ModifyBlockedNumbersRequest,
+    callback: (error: ServiceError | null, response: ModifyBlockedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  modifyBlockedNumbers(
+    request: ModifyBlockedNumbersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ModifyBlockedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  modifyBlockedNumbers(
+    request: ModifyBlockedNumbersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ModifyBlockedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  /** The account's blocked list, with who added each number and when. */
+  listBlockedNumbers(
+    request: ListBlockedNumbersRequest,
+    callback: (error: ServiceError | null, response: ListBlockedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  listBlockedNumbers(
+    request: ListBlockedNumbersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListBlockedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  listBlockedNumbers(
+    request: ListBlockedNumbersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListBlockedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  /** Adds numbers to and removes numbers from a subaccount's opt-out list (code 204). */
+  modifyOptOuts(
+    request: ModifyOptOutsRequest,
+    callback: (error: ServiceError | null, response: ModifyOptOutsResponse) => void,
+  ): ClientUnaryCall;
+  modifyOptOuts(
+    request: ModifyOptOutsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ModifyOptOutsResponse) => void,
+  ): ClientUnaryCall;
+  modifyOptOuts(
+    request: ModifyOptOutsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ModifyOptOutsResponse) => void,
+  ): ClientUnaryCall;
+  /** A subaccount's opt-out list. */
+  listOptOuts(
+    request: ListOptOutsRequest,
+    callback: (error: ServiceError | null, response: ListOptOutsResponse) => void,
+  ): ClientUnaryCall;
+  listOptOuts(
+    request: ListOptOutsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListOptOutsResponse) => void,
+  ): ClientUnaryCall;
+  listOptOuts(
+    request: ListOptOutsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListOptOutsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,46 @@
+import { sending as pb } from '@sabia/contracts';
+import type { Db } from '@sabia/db';
+import { FailedPreconditionError, ResourceExhaustedError } from '@sabia/errors';
+import type { HandlerKit } from '@sabia/grpc-kit';
+import { sentStatusName, SENT_STATUS } from '@sabia/status-codes';
+import { getMessage } from '../messages/get-message';
+import type { Message } from '../messages/message';
+import { sendSms, type ReservePort } from '../messages/send-sms';
+import { userOf } from './user-of';
+
+const toProto = (m: Message): pb.Message => ({
+  id: m.id,
+  accountId: m.accountId,
+  subaccountId: m.subaccountId,
+  to: m.to,
+  parts: m.parts,
+  sentStatus: m.sentStatus ?? 0,
+  createdAt: m.createdAt,
+  traceId: m.traceId,
+  correlationId: m.correlationId,
+});
+
+/**
+ * A single send refused by an acceptance rule is an error for the caller (the message is
+ * stored all the same, and its id travels in the error details).
+ */
+function raiseRefusal(m: Message): void {
+  if (!m.refusalReason || m.sentStatus === null) return;
+  const details = { messageId: m.id, sentStatus: m.sentStatus, sentStatusName: sentStatusName(m.sentStatus), reason: m.refusalReason };
+  const text = `message ${m.id} refused with ${m.sentStatus} ${sentStatusName(m.sentStatus)}: ${m.refusalReason}`;
+  if (m.sentStatus === SENT_STATUS.CUSTOMER_QUOTA_BLOCKED) throw new ResourceExhaustedError(text, details);
+  throw new FailedPreconditionError(text, details);
+}
+
+export function messageHandlers(deps: { db: Db; reserve: ReservePort }, kit: HandlerKit) {
+  return {
+    sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
+      const message = await sendSms(deps, userOf(ctx), req);
+      raiseRefusal(message);
+      return { message: toProto(message) };
+    }),
+    getMessage: kit.unary(async (req: pb.GetMessageRequest, ctx) => ({
+      message: toProto(await getMessage(deps.db, userOf(ctx), req.messageId)),
+    })),
+  };
+}

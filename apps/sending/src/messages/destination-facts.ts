@@ -1,0 +1,12 @@
+import type { DbOrTx } from '@sabia/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { blockedNumbers, optOuts } from '../db';
+
+/** Whether a number is on the account's blocked list and on the subaccount's opt-out list: one query. */
+export async function destinationFacts(db: DbOrTx, accountId: string, subaccountId: string, number: string) {
+  const [row] = await db.execute<{ blocked: boolean; opted_out: boolean }>(sql`
+    select
+      exists(select 1 from ${blockedNumbers} where ${and(eq(blockedNumbers.accountId, accountId), eq(blockedNumbers.number, number))}) as blocked,
+      exists(select 1 from ${optOuts} where ${and(eq(optOuts.accountId, accountId), eq(optOuts.subaccountId, subaccountId), eq(optOuts.number, number))}) as opted_out`).then((r) => r.rows);
+  return { blocked: Boolean(row?.blocked), optedOut: Boolean(row?.opted_out) };
+}
