@@ -38,6 +38,7 @@ async function main() {
             idempotencyKey: `bench-${i}`,
             correlationId: '',
             callbackUrl: '',
+            validitySeconds: 0,
           }, { token });
           latencies.push(performance.now() - t0);
           if (latencies.length % 200 === 0) progress('accepted', latencies.length);

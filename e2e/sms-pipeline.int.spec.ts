@@ -24,6 +24,7 @@ const send = (req: Partial<sending.SendSmsRequest>, auth = token) =>
     idempotencyKey: `k-${Math.random()}`,
     correlationId: '',
     callbackUrl: '',
+    validitySeconds: 0,
     ...req,
   }, { token: auth });
 

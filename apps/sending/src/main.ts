@@ -4,7 +4,7 @@ import { sending } from '@sabia/contracts';
 import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
 import { runMain, runService } from '@sabia/runtime';
 import { join } from 'node:path';
-import { billingReserve } from './billing/billing-reserve';
+import { billingClient } from './billing/billing-client';
 import { loadConfig } from './config';
 import { outbox } from './db';
 import { startDispatcher } from './dispatch/dispatcher';
@@ -33,7 +33,7 @@ export async function main() {
       bind.start();
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
       const dispatcher = await startDispatcher({ db, bus, bind, carrier: config.SMPP_CARRIER, sourceAddr: config.SMS_SOURCE_ADDR, window: config.SMPP_WINDOW, logger });
-      const billing = billingReserve(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
+      const billing = billingClient(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,
@@ -41,7 +41,7 @@ export async function main() {
         services: [{
           name: 'sabia.sending.v1.SendingService',
           definition: sending.SendingServiceService,
-          implementation: sendingService({ db, reserve: billing.reserve }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
+          implementation: sendingService({ db, billing, logger }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],
       });
       return [

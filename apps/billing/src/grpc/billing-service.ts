@@ -5,7 +5,9 @@ import type { CallContext, HandlerKit } from '@sabia/grpc-kit';
 import type { BillingConfig } from '../config';
 import { getBalance } from '../ledger/get-balance';
 import { listTransfers } from '../ledger/list-transfers';
+import { release } from '../ledger/release';
 import { reserve } from '../ledger/reserve';
+import { reserveBatch } from '../ledger/reserve-batch';
 import { topUp } from '../ledger/top-up';
 
 /** Billing's gRPC adapter: decode → verb → encode. Tenant comes from the token, never the request. */
@@ -32,6 +34,26 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit): 
         amount: result.amount,
         currency: result.currency,
       };
+    }),
+    reserveBatch: kit.unary(async (req: pb.ReserveBatchRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('ReserveBatch is internal to Sabiá services');
+      if (!req.accountId) throw new InvalidArgumentError('account_id is required');
+      const outcomes = await reserveBatch(db, {
+        tenantId: req.accountId,
+        items: req.items.map((i) => ({ messageId: i.messageId, parts: i.parts })),
+        partPrice: config.DEFAULT_SMS_PART_PRICE,
+        currency: config.DEFAULT_CURRENCY,
+        timeoutAt: new Date(Date.now() + config.PENDING_TIMEOUT_HOURS * 3600_000),
+      });
+      return {
+        outcomes: outcomes.map((o) =>
+          o === 'reserved' ? pb.ReserveOutcome.RESERVE_OUTCOME_RESERVED : pb.ReserveOutcome.RESERVE_OUTCOME_NO_CREDIT,
+        ),
+      };
+    }),
+    release: kit.unary(async (req: pb.ReleaseRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('Release is internal to Sabiá services');
+      return { parts: await release(db, req.messageIds) };
     }),
     getBalance: kit.unary(async (_req: pb.GetBalanceRequest, ctx) =>
       getBalance(db, tenantOf(ctx), config.DEFAULT_CURRENCY),

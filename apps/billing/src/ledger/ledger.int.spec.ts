@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBalance } from './get-balance';
 import { listTransfers } from './list-transfers';
+import { release } from './release';
 import { reserve } from './reserve';
+import { reserveBatch } from './reserve-batch';
 import { settleMessage } from './settle';
 import { topUp } from './top-up';
 
@@ -59,5 +61,22 @@ describe('two-phase ledger on real Postgres', () => {
     expect(outcomes.filter((o) => o.outcome === 'reserved')).toHaveLength(20);
     const balance = await getBalance(database.db, 't-fifty', 'BRL');
     expect(balance).toEqual({ available: 0n, pending: 100n, currency: 'BRL' });
+  });
+});
+
+describe('batch reservation', () => {
+  it('gives credit in request order until it runs out, in one transaction', async () => {
+    await topUp(database.db, { tenantId: 't-batch', amount: 23n, currency: 'BRL', idempotencyKey: 'k1' });
+    const items = [1, 2, 1, 1, 3].map((parts) => ({ messageId: randomUUID(), parts }));
+    const batch = (list = items) =>
+      reserveBatch(database.db, { tenantId: 't-batch', items: list, partPrice: 5n, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
+    // 5 + 10 + 5 = 20 fits in 23; the fourth (5) would make 25; the fifth (15) too.
+    expect(await batch()).toEqual(['reserved', 'reserved', 'reserved', 'no_credit', 'no_credit']);
+    expect(await getBalance(database.db, 't-batch', 'BRL')).toEqual({ available: 3n, pending: 20n, currency: 'BRL' });
+    // A retried batch keeps what it had and reserves nothing twice.
+    expect(await batch()).toEqual(['reserved', 'reserved', 'reserved', 'no_credit', 'no_credit']);
+    expect(await getBalance(database.db, 't-batch', 'BRL')).toMatchObject({ pending: 20n });
+    expect(await release(database.db, [items[0]!.messageId, items[3]!.messageId])).toBe(1);
+    expect(await getBalance(database.db, 't-batch', 'BRL')).toMatchObject({ available: 8n, pending: 15n });
   });
 });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Session } from '../session';
 
-export const usage = 'sabia send --to <E.164> --text <text> [--idempotency-key K] [--correlation-id C] [--callback-url URL]';
+export const usage = 'sabia send --to <E.164> --text <text> [--idempotency-key K] [--correlation-id C] [--callback-url URL] [--validity SECONDS]';
 
 /** Prints the message id as the only stdout line, so scripts can capture it. */
 export async function run(session: Session, argv: string[]): Promise<void> {
@@ -15,6 +15,7 @@ export async function run(session: Session, argv: string[]): Promise<void> {
       'idempotency-key': { type: 'string' },
       'correlation-id': { type: 'string' },
       'callback-url': { type: 'string' },
+      validity: { type: 'string' },
     },
   });
   if (!values.to || values.text === undefined) throw new Error(`usage: ${usage}`);
@@ -24,6 +25,7 @@ export async function run(session: Session, argv: string[]): Promise<void> {
     idempotencyKey: values['idempotency-key'] ?? randomUUID(),
     correlationId: values['correlation-id'] ?? '',
     callbackUrl: values['callback-url'] ?? '',
+    validitySeconds: Number(values.validity ?? 0),
   }, { token: session.token });
   console.log(res.message!.id);
 }

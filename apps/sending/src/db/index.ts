@@ -1,3 +1,4 @@
+export { batches } from './batches';
 export { blockedNumbers } from './blocked-numbers';
 export { customerSettings } from './customer-settings';
 export { earlyReceipts } from './early-receipts';

@@ -16,7 +16,7 @@ export const messages = sending.table(
     text: text('text').notNull(),
     encoding: text('encoding').notNull(),
     parts: smallint('parts').notNull(),
-    /** accepted → submitted | refused | failed */
+    /** accepted → submitting → submitted | failed | expired; or refused; or accepted → cancelled */
     state: text('state').notNull(),
     sentStatus: integer('sent_status'),
     /** Why an acceptance rule refused the message, for the caller and for reports. */
@@ -29,12 +29,18 @@ export const messages = sending.table(
     /** Hash of the request, so a reused key with a different request is told apart. */
     requestHash: text('request_hash').notNull(),
     traceId: text('trace_id').notNull().default(''),
+    /** Set for messages of a SendBatch, with their position in it. */
+    batchId: uuid('batch_id'),
+    batchIndex: integer('batch_index'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** Not submitted by then: the message ends as 101 EXPIRED. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey),
     uniqueIndex('messages_carrier_id_uq').on(t.carrier, t.carrierMessageId),
     index('messages_account_created_idx').on(t.accountId, t.createdAt),
+    index('messages_batch_idx').on(t.batchId, t.batchIndex),
   ],
 );

@@ -4,17 +4,17 @@ import { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { SENT_STATUS } from '@sabia/status-codes';
-import { eq } from 'drizzle-orm';
-import { messages } from '../db';
 import type { SmppBind } from '../smpp/smpp-bind';
+import { claimMessage } from './claim-message';
 import { recordSubmit } from './record-submit';
 import { submitOutcome } from './submit-outcome';
 
 const MAX_ATTEMPTS = 8;
 
 /**
- * Submits accepted messages to the carrier. Redeliveries of a message already answered are
- * skipped (state is no longer `accepted`); throttling and transport errors are retried with
+ * Submits accepted messages to the carrier. Redeliveries of a message already answered, and
+ * cancelled messages, are skipped (claimMessage); a message past its validity ends as 101
+ * without being submitted; throttling and transport errors are retried with
  * backoff; when the attempts run out the message ends as 102 CARRIER_COMMUNICATION_ERROR.
  */
 export function startDispatcher(opts: { db: Db; bus: Bus; bind: SmppBind; carrier: string; sourceAddr: string; window: number; logger: Logger }) {
@@ -30,9 +30,12 @@ export function startDispatcher(opts: { db: Db; bus: Bus; bind: SmppBind; carrie
       } catch (err) {
         throw new PoisonMessageError(`undecodable MessageAccepted: ${(err as Error).message}`);
       }
-      const [row] = await opts.db.select().from(messages).where(eq(messages.id, accepted.messageId));
-      if (!row) throw new PoisonMessageError(`message ${accepted.messageId} does not exist`);
-      if (row.state !== 'accepted') return;
+      const row = await claimMessage(opts.db, accepted.messageId);
+      if (!row) return; // cancelled, or already answered (a redelivery)
+      if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+        await recordSubmit(opts.db, { messageId: row.id, carrier: opts.carrier, carrierMessageId: '', sentStatus: SENT_STATUS.EXPIRED });
+        return;
+      }
 
       const carrier = { traceparent: '' };
       propagation.inject(context.active(), carrier);

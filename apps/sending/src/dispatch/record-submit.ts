@@ -9,7 +9,7 @@ import { receiptEvent } from '../receipts/receipt-event';
 /**
  * Records the carrier's answer to a submit and announces the first level. A receipt that
  * overtook this answer was parked in early_receipts; it is released now, in order after it.
- * Returns false when the message had already left the `accepted` state (a redelivery).
+ * Returns false when the message was not being submitted (an answer already recorded).
  */
 export async function recordSubmit(
   db: Db,
@@ -20,13 +20,13 @@ export async function recordSubmit(
     const [row] = await tx
       .update(messages)
       .set({
-        state: input.sentStatus === 2 ? 'submitted' : 'failed',
+        state: input.sentStatus === 2 ? 'submitted' : input.sentStatus === 101 ? 'expired' : 'failed',
         sentStatus: input.sentStatus,
         carrier: input.carrier,
         carrierMessageId: input.carrierMessageId || null,
         submittedAt: new Date(),
       })
-      .where(and(eq(messages.id, input.messageId), eq(messages.state, 'accepted')))
+      .where(and(eq(messages.id, input.messageId), eq(messages.state, 'submitting')))
       .returning();
     if (!row) return false;
     const events: OutgoingEvent[] = [{ subject: SUBJECTS.messageSent, payload: messageSentEvent(row) }];

@@ -5,7 +5,12 @@ import type { HandlerKit } from '@sabia/grpc-kit';
 import { sentStatusName, SENT_STATUS } from '@sabia/status-codes';
 import { getMessage } from '../messages/get-message';
 import type { Message } from '../messages/message';
-import { sendSms, type ReservePort } from '../messages/send-sms';
+import type { Logger } from '@sabia/logger';
+import type { BillingPorts } from '../billing/billing-ports';
+import { cancelMessage } from '../messages/cancel-message';
+import { previewSms } from '../messages/preview-sms';
+import { sendBatch } from '../messages/send-batch';
+import { sendSms } from '../messages/send-sms';
 import { userOf } from './user-of';
 
 const toProto = (m: Message): pb.Message => ({
@@ -32,15 +37,33 @@ function raiseRefusal(m: Message): void {
   throw new FailedPreconditionError(text, details);
 }
 
-export function messageHandlers(deps: { db: Db; reserve: ReservePort }, kit: HandlerKit) {
+export function messageHandlers(deps: { db: Db; billing: BillingPorts; logger: Logger }, kit: HandlerKit) {
+  const { db, billing } = deps;
   return {
     sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
-      const message = await sendSms(deps, userOf(ctx), req);
+      const message = await sendSms({ db, reserve: billing.reserve }, userOf(ctx), req);
       raiseRefusal(message);
       return { message: toProto(message) };
     }),
+    sendBatch: kit.unary(async (req: pb.SendBatchRequest, ctx) => {
+      const outcome = await sendBatch({ db, reserveBatch: billing.reserveBatch }, userOf(ctx), req);
+      const refused = outcome.results.filter((r) => r.sentStatus !== null).length;
+      return {
+        batchId: outcome.batchId,
+        results: outcome.results.map((r) => ({ ...r, sentStatus: r.sentStatus ?? 0 })),
+        accepted: outcome.results.length - refused,
+        refused,
+      };
+    }),
+    previewSms: kit.unary(async (req: pb.PreviewSmsRequest, ctx) => previewSms(db, userOf(ctx), req.text)),
+    cancelMessage: kit.unary(async (req: pb.CancelMessageRequest, ctx) => {
+      const message = await cancelMessage(db, userOf(ctx), req.messageId);
+      // After the cancel committed: if billing is down now, the pending timeout voids it later.
+      await billing.release([message.id]).catch((err) => deps.logger.warn({ err, messageId: message.id }, 'release after cancel failed'));
+      return { message: toProto(message) };
+    }),
     getMessage: kit.unary(async (req: pb.GetMessageRequest, ctx) => ({
-      message: toProto(await getMessage(deps.db, userOf(ctx), req.messageId)),
+      message: toProto(await getMessage(db, userOf(ctx), req.messageId)),
     })),
   };
 }

@@ -30,7 +30,7 @@ function spyReserve(answer: Awaited<ReturnType<ReservePort>> = 'reserved') {
 }
 
 const send = (who: UserPrincipal, to: string, text = 'Olá, sua fatura vence amanhã', reserve = spyReserve().reserve) =>
-  sendSms({ db: database.db, reserve }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '' });
+  sendSms({ db: database.db, reserve }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
 
 const settle = (who: UserPrincipal, changes: Partial<CustomerSettings>) =>
   updateSettings(database.db, who, { settings: { ...DEFAULT_SETTINGS, ...changes }, subaccountId: '', accountDefault: true });
@@ -101,7 +101,7 @@ describe('acceptance rules on real Postgres', () => {
 
   it('creates exactly one message for concurrent requests with one key', async () => {
     const who = tenant();
-    const request = { to: MOBILE, text: 'oi', idempotencyKey: 'same', correlationId: '', callbackUrl: '' };
+    const request = { to: MOBILE, text: 'oi', idempotencyKey: 'same', correlationId: '', callbackUrl: '', validitySeconds: 0 };
     const spy = spyReserve();
     const results = await Promise.all(Array.from({ length: 20 }, () => sendSms({ db: database.db, reserve: spy.reserve }, who, request)));
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
@@ -123,7 +123,7 @@ describe('acceptance rules on real Postgres', () => {
     ['a callback to the metadata service', { callbackUrl: 'http://169.254.169.254/latest/meta-data' }],
   ])('refuses %s with INVALID_ARGUMENT and writes nothing', async (_, change) => {
     const who = tenant();
-    const request = { to: MOBILE, text: 'oi', idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', ...change };
+    const request = { to: MOBILE, text: 'oi', idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0, ...change };
     await expect(sendSms({ db: database.db, reserve: spyReserve().reserve }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const rows = await database.db.select().from(messages).where(eq(messages.accountId, who.accountId));
     expect(rows).toEqual([]);

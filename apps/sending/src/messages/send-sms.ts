@@ -1,24 +1,19 @@
 import type { UserPrincipal } from '@sabia/auth';
-import { enqueueEvents, SUBJECTS } from '@sabia/bus';
-import { sendingEvents } from '@sabia/contracts';
-import type { Db, Tx } from '@sabia/db';
+import type { Db } from '@sabia/db';
 import { AlreadyExistsError } from '@sabia/errors';
-import { countParts, toGsm7 } from '@sabia/sms-encoding';
 import { SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
 import { and, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { getSettings } from '../customers/get-settings';
 import { toE164 } from '../customers/phone-number';
-import { messages, outbox } from '../db';
-import { firstRefusal, type Refusal } from './acceptance';
+import { messages } from '../db';
 import { checkCallbackUrl } from './callback-url';
-import { mobileCountry } from './destination';
 import { destinationFacts } from './destination-facts';
-import { toMessage, type Message, type MessageRow } from './message';
-import { messageSentEvent } from './message-sent-event';
-import { validateSendInput, type SendSmsInput } from './validate-send';
+import { draftMessage } from './draft-message';
+import { toMessage, type Message } from './message';
+import { storeMessages } from './store-messages';
+import { expiryOf, validateSendInput, type SendSmsInput } from './validate-send';
 
 /** Billing's reservation, as sending needs it (a port: the gRPC client in production). */
 export type ReservePort = (input: {
@@ -29,7 +24,11 @@ export type ReservePort = (input: {
   country: string;
 }) => Promise<'reserved' | 'quota_blocked' | 'no_credit'>;
 
-type NewRow = Omit<MessageRow, 'state' | 'sentStatus' | 'refusalReason' | 'carrier' | 'carrierMessageId' | 'createdAt' | 'submittedAt'>;
+/** The refusal billing's answer turns into (201 is second-level in the seed; see issue 5). */
+export function quotaRefusal(answer: 'quota_blocked' | 'no_credit') {
+  const reason = answer === 'no_credit' ? 'not enough credit (201)' : 'your quota is blocked or used up';
+  return { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason };
+}
 
 /**
  * Accepts or refuses one SMS. Malformed input is INVALID_ARGUMENT and writes nothing.
@@ -40,7 +39,7 @@ type NewRow = Omit<MessageRow, 'state' | 'sentStatus' | 'refusalReason' | 'carri
  */
 export async function sendSms(deps: { db: Db; reserve: ReservePort }, principal: UserPrincipal, raw: SendSmsInput): Promise<Message> {
   const input = validateSendInput(raw);
-  const requestHash = hashRequest(input);
+  const requestHash = hashRequest([input.to, input.text, input.correlationId, input.callbackUrl, input.validitySeconds]);
 
   return deps.db.transaction(async (tx) => {
     // Serialises concurrent requests with one key, so exactly one message is created.
@@ -58,64 +57,29 @@ export async function sendSms(deps: { db: Db; reserve: ReservePort }, principal:
 
     const { settings } = await getSettings(tx, principal.accountId, principal.subaccountId);
     const to = toE164(input.to, settings.allowNationalNumbers ? settings : undefined);
-    const callbackUrl = checkCallbackUrl(input.callbackUrl) || settings.defaultCallbackUrl;
-    // Accents off: the customer chose GSM-7, so the text is transliterated, not refused.
-    const text = settings.accentsEnabled ? input.text : toGsm7(input.text);
-    const { encoding, parts } = countParts(text);
-    const id = uuidv7();
-    const row: NewRow = {
-      id,
-      accountId: principal.accountId,
-      subaccountId: principal.subaccountId,
-      userId: principal.userId,
+    const draft = draftMessage({
+      principal,
+      settings,
       to,
-      text,
-      encoding,
-      parts,
+      text: input.text,
       correlationId: input.correlationId,
-      callbackUrl,
+      callbackUrl: checkCallbackUrl(input.callbackUrl),
       idempotencyKey: input.idempotencyKey,
       requestHash,
       traceId: activeTraceId(),
-    };
-
-    const country = mobileCountry(to);
-    const refusal = firstRefusal({ country, text, settings, ...(await destinationFacts(tx, principal.accountId, principal.subaccountId, to)) });
-    if (refusal) return refuse(tx, row, refusal);
-
-    const reservation = await deps.reserve({ accountId: principal.accountId, subaccountId: principal.subaccountId, messageId: id, parts, country: country! });
-    // 201 (no credit) is a second-level code in the seed; until billing's issue decides how it
-    // surfaces, both refusals carry the first-level quota code and say which one it was.
-    if (reservation !== 'reserved') {
-      const reason = reservation === 'no_credit' ? 'not enough credit (201)' : 'your quota is blocked or used up';
-      return refuse(tx, row, { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason });
+      facts: await destinationFacts(tx, principal.accountId, principal.subaccountId, to),
+      expiresAt: expiryOf(input.validitySeconds),
+    });
+    if (!draft.refusal) {
+      const { row } = draft;
+      const answer = await deps.reserve({ accountId: row.accountId, subaccountId: row.subaccountId, messageId: row.id, parts: row.parts, country: draft.country });
+      if (answer !== 'reserved') draft.refusal = quotaRefusal(answer);
     }
-
-    const [stored] = await tx.insert(messages).values({ ...row, state: 'accepted' }).returning();
-    const accepted = sendingEvents.MessageAccepted.encode({
-      messageId: id,
-      accountId: row.accountId,
-      subaccountId: row.subaccountId,
-      to,
-      parts,
-      acceptedAt: stored!.createdAt,
-    }).finish();
-    await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.messageAccepted, payload: accepted }]);
+    const [stored] = await storeMessages(tx, [draft]);
     return toMessage(stored!);
   });
 }
 
-async function refuse(tx: Tx, row: NewRow, refusal: Refusal): Promise<Message> {
-  const [stored] = await tx
-    .insert(messages)
-    .values({ ...row, state: 'refused', sentStatus: refusal.code, refusalReason: refusal.reason })
-    .returning();
-  await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.messageSent, payload: messageSentEvent(stored!) }]);
-  return toMessage(stored!);
-}
-
-function hashRequest(input: SendSmsInput): string {
-  return createHash('sha256')
-    .update(JSON.stringify([input.to, input.text, input.correlationId, input.callbackUrl]))
-    .digest('base64url');
+export function hashRequest(parts: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }

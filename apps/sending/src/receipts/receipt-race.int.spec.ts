@@ -15,11 +15,11 @@ beforeAll(async () => {
 
 afterAll(() => database.drop());
 
-async function acceptedMessage(): Promise<string> {
+async function submittingMessage(): Promise<string> {
   const id = uuidv7();
   await database.db.insert(messages).values({
     id, accountId: 'acme', subaccountId: 'acme-main', userId: 'u', to: '+5511987654321', text: 'oi',
-    encoding: 'GSM7', parts: 1, state: 'accepted', idempotencyKey: id, requestHash: 'h',
+    encoding: 'GSM7', parts: 1, state: 'submitting', idempotencyKey: id, requestHash: 'h',
   });
   return id;
 }
@@ -28,7 +28,7 @@ const receipt = { stat: 'DELIVRD', err: '000', doneAt: new Date().toISOString() 
 
 describe('a receipt racing its submit_sm_resp', () => {
   it('is announced exactly once whichever transaction commits first', async () => {
-    const ids = await Promise.all(Array.from({ length: 40 }, acceptedMessage));
+    const ids = await Promise.all(Array.from({ length: 40 }, submittingMessage));
     await Promise.all(
       ids.map((id, i) =>
         Promise.all([
@@ -43,7 +43,7 @@ describe('a receipt racing its submit_sm_resp', () => {
   });
 
   it('keeps a receipt for an unknown id until its submit is recorded', async () => {
-    const id = await acceptedMessage();
+    const id = await submittingMessage();
     expect(await recordReceipt(database.db, { carrier: 'sim', carrierMessageId: 'late-1', receipt })).toBe('parked');
     expect(await database.db.select().from(earlyReceipts)).toHaveLength(1);
     await recordSubmit(database.db, { messageId: id, carrier: 'sim', carrierMessageId: 'late-1', sentStatus: 2 });

@@ -16,18 +16,19 @@ export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).sc
 /**
  * Writes events in the caller's transaction, so they exist exactly when the change they
  * announce does. The active trace context is stored with them; the relay continues it.
- * Returns the event ids (also their Nats-Msg-Id).
+ * One statement whatever the count (arrays through unnest: a batch of 10,000 events is one
+ * round trip and no per-row query building). Returns the event ids (also their Nats-Msg-Id).
  */
-export async function enqueueEvents(
-  tx: DbOrTx,
-  table: OutboxTable,
-  events: OutgoingEvent[],
-): Promise<string[]> {
+export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: OutgoingEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const headers = currentTraceHeaders();
-  const rows = events.map((event) => ({ id: uuidv7(), subject: event.subject, payload: event.payload, headers }));
-  await tx.insert(table).values(rows);
+  const ids = events.map(() => uuidv7());
+  const headers = JSON.stringify(currentTraceHeaders());
+  await tx.execute(sql`
+    insert into ${table} (id, subject, payload, headers)
+    select id, subject, payload, ${headers}::jsonb
+    from unnest(${sql.param(ids)}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
+                ${sql.param(events.map((e) => Buffer.from(e.payload)))}::bytea[]) as t(id, subject, payload)`);
   // Wakes the relay at once instead of at its next poll; delivered only if we commit.
   await tx.execute(sql`select pg_notify(${outboxChannel(table)}, '')`);
-  return rows.map((row) => row.id);
+  return ids;
 }

@@ -9,6 +9,8 @@ export interface ReceivedSpan {
   name: string;
   /** OTLP SpanKind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number;
+  durationMs: number;
+  startMs: number;
   attributes: Record<string, unknown>;
 }
 
@@ -44,6 +46,8 @@ export async function startOtlpReceiver() {
                 parentSpanId: String(s.parentSpanId ?? ''),
                 name: String(s.name),
                 kind: Number(s.kind),
+                durationMs: (Number(s.endTimeUnixNano) - Number(s.startTimeUnixNano)) / 1e6,
+                startMs: Number(s.startTimeUnixNano) / 1e6,
                 attributes: Object.fromEntries(
                   ((s.attributes as Array<{ key: string; value: Record<string, unknown> }>) ?? []).map((a) => [a.key, value(a.value)]),
                 ),

@@ -58,6 +58,40 @@ export interface ReserveResponse {
   currency: string;
 }
 
+export interface ReserveBatchRequest {
+  /** Account to charge. */
+  accountId: string;
+  /** Subaccount that sent. */
+  subaccountId: string;
+  /** The messages, in the order credit is given. */
+  items: ReserveItem[];
+}
+
+/** One message of a batch reservation. */
+export interface ReserveItem {
+  /** Message id. */
+  messageId: string;
+  /** Number of parts. */
+  parts: number;
+  /** Destination country. */
+  country: string;
+}
+
+export interface ReserveBatchResponse {
+  /** One outcome per item, in request order. */
+  outcomes: ReserveOutcome[];
+}
+
+export interface ReleaseRequest {
+  /** Messages whose pending transfers are voided. */
+  messageIds: string[];
+}
+
+export interface ReleaseResponse {
+  /** Parts voided now. */
+  parts: number;
+}
+
 export interface GetBalanceRequest {
 }
 
@@ -297,6 +331,343 @@ export const ReserveResponse: MessageFns<ReserveResponse> = {
     message.outcome = object.outcome ?? 0;
     message.amount = (object.amount !== undefined && object.amount !== null) ? BigInt(object.amount) : 0n;
     message.currency = object.currency ?? "";
+    return message;
+  },
+};
+
+function createBaseReserveBatchRequest(): ReserveBatchRequest {
+  return { accountId: "", subaccountId: "", items: [] };
+}
+
+export const ReserveBatchRequest: MessageFns<ReserveBatchRequest> = {
+  encode(message: ReserveBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.subaccountId !== "") {
+      writer.uint32(18).string(message.subaccountId);
+    }
+    for (const v of message.items) {
+      ReserveItem.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReserveBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReserveBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.items.push(ReserveItem.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReserveBatchRequest>, I>>(base?: I): ReserveBatchRequest {
+    return ReserveBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReserveBatchRequest>, I>>(object: I): ReserveBatchRequest {
+    const message = createBaseReserveBatchRequest();
+    message.accountId = object.accountId ?? "";
+    message.subaccountId = object.subaccountId ?? "";
+    message.items = object.items?.map((e) => ReserveItem.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReserveItem(): ReserveItem {
+  return { messageId: "", parts: 0, country: "" };
+}
+
+export const ReserveItem: MessageFns<ReserveItem> = {
+  encode(message: ReserveItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    if (message.parts !== 0) {
+      writer.uint32(16).uint32(message.parts);
+    }
+    if (message.country !== "") {
+      writer.uint32(26).string(message.country);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReserveItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReserveItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.parts = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReserveItem>, I>>(base?: I): ReserveItem {
+    return ReserveItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReserveItem>, I>>(object: I): ReserveItem {
+    const message = createBaseReserveItem();
+    message.messageId = object.messageId ?? "";
+    message.parts = object.parts ?? 0;
+    message.country = object.country ?? "";
+    return message;
+  },
+};
+
+function createBaseReserveBatchResponse(): ReserveBatchResponse {
+  return { outcomes: [] };
+}
+
+export const ReserveBatchResponse: MessageFns<ReserveBatchResponse> = {
+  encode(message: ReserveBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcomes.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.outcomes) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReserveBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReserveBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.outcomes.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.outcomes.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReserveBatchResponse>, I>>(base?: I): ReserveBatchResponse {
+    return ReserveBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReserveBatchResponse>, I>>(object: I): ReserveBatchResponse {
+    const message = createBaseReserveBatchResponse();
+    message.outcomes = object.outcomes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseReleaseRequest(): ReleaseRequest {
+  return { messageIds: [] };
+}
+
+export const ReleaseRequest: MessageFns<ReleaseRequest> = {
+  encode(message: ReleaseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messageIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReleaseRequest>, I>>(base?: I): ReleaseRequest {
+    return ReleaseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReleaseRequest>, I>>(object: I): ReleaseRequest {
+    const message = createBaseReleaseRequest();
+    message.messageIds = object.messageIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseReleaseResponse(): ReleaseResponse {
+  return { parts: 0 };
+}
+
+export const ReleaseResponse: MessageFns<ReleaseResponse> = {
+  encode(message: ReleaseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.parts !== 0) {
+      writer.uint32(8).uint32(message.parts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.parts = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReleaseResponse>, I>>(base?: I): ReleaseResponse {
+    return ReleaseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReleaseResponse>, I>>(object: I): ReleaseResponse {
+    const message = createBaseReleaseResponse();
+    message.parts = object.parts ?? 0;
     return message;
   },
 };
@@ -856,6 +1227,30 @@ export const BillingServiceService = {
     responseSerialize: (value: ReserveResponse): Buffer => Buffer.from(ReserveResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReserveResponse => ReserveResponse.decode(value),
   },
+  /**
+   * Reserves many messages of one account at once, in order, until the credit runs out.
+   * Internal: called by sending for batches.
+   */
+  reserveBatch: {
+    path: "/sabia.billing.v1.BillingService/ReserveBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReserveBatchRequest): Buffer => Buffer.from(ReserveBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReserveBatchRequest => ReserveBatchRequest.decode(value),
+    responseSerialize: (value: ReserveBatchResponse): Buffer =>
+      Buffer.from(ReserveBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReserveBatchResponse => ReserveBatchResponse.decode(value),
+  },
+  /** Voids the reservation of messages that will never be submitted (cancelled). Internal. */
+  release: {
+    path: "/sabia.billing.v1.BillingService/Release" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseRequest): Buffer => Buffer.from(ReleaseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseRequest => ReleaseRequest.decode(value),
+    responseSerialize: (value: ReleaseResponse): Buffer => Buffer.from(ReleaseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReleaseResponse => ReleaseResponse.decode(value),
+  },
   /** Prepaid balance of the caller's account. */
   getBalance: {
     path: "/sabia.billing.v1.BillingService/GetBalance" as const,
@@ -892,6 +1287,13 @@ export const BillingServiceService = {
 export interface BillingServiceServer extends UntypedServiceImplementation {
   /** Reserves the price of every part of a message. Internal: called by sending. */
   reserve: handleUnaryCall<ReserveRequest, ReserveResponse>;
+  /**
+   * Reserves many messages of one account at once, in order, until the credit runs out.
+   * Internal: called by sending for batches.
+   */
+  reserveBatch: handleUnaryCall<ReserveBatchRequest, ReserveBatchResponse>;
+  /** Voids the reservation of messages that will never be submitted (cancelled). Internal. */
+  release: handleUnaryCall<ReleaseRequest, ReleaseResponse>;
   /** Prepaid balance of the caller's account. */
   getBalance: handleUnaryCall<GetBalanceRequest, GetBalanceResponse>;
   /** Adds prepaid credit (admin). */
@@ -916,6 +1318,41 @@ export interface BillingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReserveResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Reserves many messages of one account at once, in order, until the credit runs out.
+   * Internal: called by sending for batches.
+   */
+  reserveBatch(
+    request: ReserveBatchRequest,
+    callback: (error: ServiceError | null, response: ReserveBatchResponse) => void,
+  ): ClientUnaryCall;
+  reserveBatch(
+    request: ReserveBatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReserveBatchResponse) => void,
+  ): ClientUnaryCall;
+  reserveBatch(
+    request: ReserveBatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReserveBatchResponse) => void,
+  ): ClientUnaryCall;
+  /** Voids the reservation of messages that will never be submitted (cancelled). Internal. */
+  release(
+    request: ReleaseRequest,
+    callback: (error: ServiceError | null, response: ReleaseResponse) => void,
+  ): ClientUnaryCall;
+  release(
+    request: ReleaseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReleaseResponse) => void,
+  ): ClientUnaryCall;
+  release(
+    request: ReleaseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReleaseResponse) => void,
   ): ClientUnaryCall;
   /** Prepaid balance of the caller's account. */
   getBalance(

@@ -160,6 +160,95 @@ export interface SendSmsRequest {
   correlationId: string;
   /** Optional https URL that receives this message's status callbacks. */
   callbackUrl: string;
+  /** Seconds the message may wait for submission (0: no limit); past it, it ends as 101 EXPIRED. */
+  validitySeconds: number;
+}
+
+export interface SendBatchRequest {
+  /** Text for every recipient without its own; {{name}} is replaced by the recipient's variable. */
+  text: string;
+  /** The recipients, at most 10,000. */
+  recipients: BatchRecipient[];
+  /** Caller-chosen key: the same key with the same request returns the original results. */
+  idempotencyKey: string;
+  /** Correlation id for recipients without their own. */
+  correlationId: string;
+  /** Callback URL for every message of the batch (else the subaccount default). */
+  callbackUrl: string;
+  /** Seconds each message may wait for submission (0: no limit); past it, 101 EXPIRED. */
+  validitySeconds: number;
+}
+
+/** One recipient of a batch. */
+export interface BatchRecipient {
+  /** Destination in E.164. */
+  to: string;
+  /** This recipient's own text, instead of the batch text. */
+  text: string;
+  /** Values for the {{name}} placeholders of the text. */
+  variables: { [key: string]: string };
+  /** This recipient's correlation id. */
+  correlationId: string;
+}
+
+export interface BatchRecipient_VariablesEntry {
+  key: string;
+  value: string;
+}
+
+export interface SendBatchResponse {
+  /** Id of the batch. */
+  batchId: string;
+  /** One result per recipient, in request order. */
+  results: BatchResult[];
+  /** How many recipients were accepted. */
+  accepted: number;
+  /** How many were refused by an acceptance rule. */
+  refused: number;
+}
+
+/** What happened to one recipient of a batch. */
+export interface BatchResult {
+  /** Position of the recipient in the request. */
+  index: number;
+  /** The stored message. */
+  messageId: string;
+  /** UNSPECIFIED when accepted; else the refusal code. */
+  sentStatus: SentStatus;
+  /** Why it was refused (empty when accepted). */
+  reason: string;
+}
+
+export interface PreviewSmsRequest {
+  /** The text to preview. */
+  text: string;
+}
+
+export interface PreviewSmsResponse {
+  /** GSM7 or UCS2. */
+  encoding: string;
+  /** SMS parts the text needs. */
+  parts: number;
+  /** Characters (septets or UCS-2 units) used. */
+  charsUsed: number;
+  /** Characters still free in the last part. */
+  charsLeftInPart: number;
+  /** Whether the text was transliterated (accents off). */
+  transliterated: boolean;
+  /** The text as it would be sent. */
+  text: string;
+  /** Whether it exceeds the customer's character limit (code 214). */
+  overLimit: boolean;
+}
+
+export interface CancelMessageRequest {
+  /** The message to cancel. */
+  messageId: string;
+}
+
+export interface CancelMessageResponse {
+  /** The message after cancelling. */
+  message: Message | undefined;
 }
 
 export interface SendSmsResponse {
@@ -1269,7 +1358,7 @@ export const ListOptOutsResponse: MessageFns<ListOptOutsResponse> = {
 };
 
 function createBaseSendSmsRequest(): SendSmsRequest {
-  return { to: "", text: "", idempotencyKey: "", correlationId: "", callbackUrl: "" };
+  return { to: "", text: "", idempotencyKey: "", correlationId: "", callbackUrl: "", validitySeconds: 0 };
 }
 
 export const SendSmsRequest: MessageFns<SendSmsRequest> = {
@@ -1288,6 +1377,9 @@ export const SendSmsRequest: MessageFns<SendSmsRequest> = {
     }
     if (message.callbackUrl !== "") {
       writer.uint32(42).string(message.callbackUrl);
+    }
+    if (message.validitySeconds !== 0) {
+      writer.uint32(48).uint32(message.validitySeconds);
     }
     return writer;
   },
@@ -1345,6 +1437,14 @@ export const SendSmsRequest: MessageFns<SendSmsRequest> = {
             message.callbackUrl = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.validitySeconds = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1367,6 +1467,777 @@ export const SendSmsRequest: MessageFns<SendSmsRequest> = {
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.correlationId = object.correlationId ?? "";
     message.callbackUrl = object.callbackUrl ?? "";
+    message.validitySeconds = object.validitySeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseSendBatchRequest(): SendBatchRequest {
+  return { text: "", recipients: [], idempotencyKey: "", correlationId: "", callbackUrl: "", validitySeconds: 0 };
+}
+
+export const SendBatchRequest: MessageFns<SendBatchRequest> = {
+  encode(message: SendBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    for (const v of message.recipients) {
+      BatchRecipient.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(26).string(message.idempotencyKey);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(34).string(message.correlationId);
+    }
+    if (message.callbackUrl !== "") {
+      writer.uint32(42).string(message.callbackUrl);
+    }
+    if (message.validitySeconds !== 0) {
+      writer.uint32(48).uint32(message.validitySeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recipients.push(BatchRecipient.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.callbackUrl = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.validitySeconds = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SendBatchRequest>, I>>(base?: I): SendBatchRequest {
+    return SendBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendBatchRequest>, I>>(object: I): SendBatchRequest {
+    const message = createBaseSendBatchRequest();
+    message.text = object.text ?? "";
+    message.recipients = object.recipients?.map((e) => BatchRecipient.fromPartial(e)) || [];
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    message.correlationId = object.correlationId ?? "";
+    message.callbackUrl = object.callbackUrl ?? "";
+    message.validitySeconds = object.validitySeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseBatchRecipient(): BatchRecipient {
+  return { to: "", text: "", variables: {}, correlationId: "" };
+}
+
+export const BatchRecipient: MessageFns<BatchRecipient> = {
+  encode(message: BatchRecipient, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.to !== "") {
+      writer.uint32(10).string(message.to);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    globalThis.Object.entries(message.variables).forEach(([key, value]: [string, string]) => {
+      BatchRecipient_VariablesEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.correlationId !== "") {
+      writer.uint32(34).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchRecipient {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchRecipient();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = BatchRecipient_VariablesEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.variables[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<BatchRecipient>, I>>(base?: I): BatchRecipient {
+    return BatchRecipient.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchRecipient>, I>>(object: I): BatchRecipient {
+    const message = createBaseBatchRecipient();
+    message.to = object.to ?? "";
+    message.text = object.text ?? "";
+    message.variables = (globalThis.Object.entries(object.variables ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseBatchRecipient_VariablesEntry(): BatchRecipient_VariablesEntry {
+  return { key: "", value: "" };
+}
+
+export const BatchRecipient_VariablesEntry: MessageFns<BatchRecipient_VariablesEntry> = {
+  encode(message: BatchRecipient_VariablesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchRecipient_VariablesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchRecipient_VariablesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<BatchRecipient_VariablesEntry>, I>>(base?: I): BatchRecipient_VariablesEntry {
+    return BatchRecipient_VariablesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchRecipient_VariablesEntry>, I>>(
+    object: I,
+  ): BatchRecipient_VariablesEntry {
+    const message = createBaseBatchRecipient_VariablesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseSendBatchResponse(): SendBatchResponse {
+  return { batchId: "", results: [], accepted: 0, refused: 0 };
+}
+
+export const SendBatchResponse: MessageFns<SendBatchResponse> = {
+  encode(message: SendBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== "") {
+      writer.uint32(10).string(message.batchId);
+    }
+    for (const v of message.results) {
+      BatchResult.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.accepted !== 0) {
+      writer.uint32(24).uint32(message.accepted);
+    }
+    if (message.refused !== 0) {
+      writer.uint32(32).uint32(message.refused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.batchId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.results.push(BatchResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.accepted = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.refused = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SendBatchResponse>, I>>(base?: I): SendBatchResponse {
+    return SendBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendBatchResponse>, I>>(object: I): SendBatchResponse {
+    const message = createBaseSendBatchResponse();
+    message.batchId = object.batchId ?? "";
+    message.results = object.results?.map((e) => BatchResult.fromPartial(e)) || [];
+    message.accepted = object.accepted ?? 0;
+    message.refused = object.refused ?? 0;
+    return message;
+  },
+};
+
+function createBaseBatchResult(): BatchResult {
+  return { index: 0, messageId: "", sentStatus: 0, reason: "" };
+}
+
+export const BatchResult: MessageFns<BatchResult> = {
+  encode(message: BatchResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(18).string(message.messageId);
+    }
+    if (message.sentStatus !== 0) {
+      writer.uint32(24).int32(message.sentStatus);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sentStatus = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<BatchResult>, I>>(base?: I): BatchResult {
+    return BatchResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchResult>, I>>(object: I): BatchResult {
+    const message = createBaseBatchResult();
+    message.index = object.index ?? 0;
+    message.messageId = object.messageId ?? "";
+    message.sentStatus = object.sentStatus ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBasePreviewSmsRequest(): PreviewSmsRequest {
+  return { text: "" };
+}
+
+export const PreviewSmsRequest: MessageFns<PreviewSmsRequest> = {
+  encode(message: PreviewSmsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewSmsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewSmsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PreviewSmsRequest>, I>>(base?: I): PreviewSmsRequest {
+    return PreviewSmsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreviewSmsRequest>, I>>(object: I): PreviewSmsRequest {
+    const message = createBasePreviewSmsRequest();
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBasePreviewSmsResponse(): PreviewSmsResponse {
+  return {
+    encoding: "",
+    parts: 0,
+    charsUsed: 0,
+    charsLeftInPart: 0,
+    transliterated: false,
+    text: "",
+    overLimit: false,
+  };
+}
+
+export const PreviewSmsResponse: MessageFns<PreviewSmsResponse> = {
+  encode(message: PreviewSmsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.encoding !== "") {
+      writer.uint32(10).string(message.encoding);
+    }
+    if (message.parts !== 0) {
+      writer.uint32(16).uint32(message.parts);
+    }
+    if (message.charsUsed !== 0) {
+      writer.uint32(24).uint32(message.charsUsed);
+    }
+    if (message.charsLeftInPart !== 0) {
+      writer.uint32(32).uint32(message.charsLeftInPart);
+    }
+    if (message.transliterated !== false) {
+      writer.uint32(40).bool(message.transliterated);
+    }
+    if (message.text !== "") {
+      writer.uint32(50).string(message.text);
+    }
+    if (message.overLimit !== false) {
+      writer.uint32(56).bool(message.overLimit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewSmsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewSmsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.encoding = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.parts = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.charsUsed = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.charsLeftInPart = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.transliterated = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.overLimit = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PreviewSmsResponse>, I>>(base?: I): PreviewSmsResponse {
+    return PreviewSmsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreviewSmsResponse>, I>>(object: I): PreviewSmsResponse {
+    const message = createBasePreviewSmsResponse();
+    message.encoding = object.encoding ?? "";
+    message.parts = object.parts ?? 0;
+    message.charsUsed = object.charsUsed ?? 0;
+    message.charsLeftInPart = object.charsLeftInPart ?? 0;
+    message.transliterated = object.transliterated ?? false;
+    message.text = object.text ?? "";
+    message.overLimit = object.overLimit ?? false;
+    return message;
+  },
+};
+
+function createBaseCancelMessageRequest(): CancelMessageRequest {
+  return { messageId: "" };
+}
+
+export const CancelMessageRequest: MessageFns<CancelMessageRequest> = {
+  encode(message: CancelMessageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelMessageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelMessageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CancelMessageRequest>, I>>(base?: I): CancelMessageRequest {
+    return CancelMessageRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelMessageRequest>, I>>(object: I): CancelMessageRequest {
+    const message = createBaseCancelMessageRequest();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelMessageResponse(): CancelMessageResponse {
+  return { message: undefined };
+}
+
+export const CancelMessageResponse: MessageFns<CancelMessageResponse> = {
+  encode(message: CancelMessageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message !== undefined) {
+      Message.encode(message.message, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelMessageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelMessageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.message = Message.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CancelMessageResponse>, I>>(base?: I): CancelMessageResponse {
+    return CancelMessageResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelMessageResponse>, I>>(object: I): CancelMessageResponse {
+    const message = createBaseCancelMessageResponse();
+    message.message = (object.message !== undefined && object.message !== null)
+      ? Message.fromPartial(object.message)
+      : undefined;
     return message;
   },
 };
@@ -1719,6 +2590,41 @@ export const SendingServiceService = {
     responseSerialize: (value: SendSmsResponse): Buffer => Buffer.from(SendSmsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SendSmsResponse => SendSmsResponse.decode(value),
   },
+  /**
+   * Accepts up to 10,000 recipients in one call, one text (with {{variables}}) or one text each.
+   * Each recipient is accepted or refused on its own (its code is in the results); malformed
+   * input anywhere refuses the whole batch with INVALID_ARGUMENT and stores nothing.
+   */
+  sendBatch: {
+    path: "/sabia.sending.v1.SendingService/SendBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendBatchRequest): Buffer => Buffer.from(SendBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendBatchRequest => SendBatchRequest.decode(value),
+    responseSerialize: (value: SendBatchResponse): Buffer => Buffer.from(SendBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendBatchResponse => SendBatchResponse.decode(value),
+  },
+  /** Says what a text would become (encoding, parts, characters left) without sending it. */
+  previewSms: {
+    path: "/sabia.sending.v1.SendingService/PreviewSms" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewSmsRequest): Buffer => Buffer.from(PreviewSmsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewSmsRequest => PreviewSmsRequest.decode(value),
+    responseSerialize: (value: PreviewSmsResponse): Buffer => Buffer.from(PreviewSmsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PreviewSmsResponse => PreviewSmsResponse.decode(value),
+  },
+  /** Cancels a message that has not been submitted to a carrier yet. */
+  cancelMessage: {
+    path: "/sabia.sending.v1.SendingService/CancelMessage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelMessageRequest): Buffer => Buffer.from(CancelMessageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelMessageRequest => CancelMessageRequest.decode(value),
+    responseSerialize: (value: CancelMessageResponse): Buffer =>
+      Buffer.from(CancelMessageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CancelMessageResponse => CancelMessageResponse.decode(value),
+  },
   /** Reads one message of the caller's tenant. */
   getMessage: {
     path: "/sabia.sending.v1.SendingService/GetMessage" as const,
@@ -1809,6 +2715,16 @@ export interface SendingServiceServer extends UntypedServiceImplementation {
    * sabia-error-details = {"messageId", "sentStatus", "reason"}.
    */
   sendSms: handleUnaryCall<SendSmsRequest, SendSmsResponse>;
+  /**
+   * Accepts up to 10,000 recipients in one call, one text (with {{variables}}) or one text each.
+   * Each recipient is accepted or refused on its own (its code is in the results); malformed
+   * input anywhere refuses the whole batch with INVALID_ARGUMENT and stores nothing.
+   */
+  sendBatch: handleUnaryCall<SendBatchRequest, SendBatchResponse>;
+  /** Says what a text would become (encoding, parts, characters left) without sending it. */
+  previewSms: handleUnaryCall<PreviewSmsRequest, PreviewSmsResponse>;
+  /** Cancels a message that has not been submitted to a carrier yet. */
+  cancelMessage: handleUnaryCall<CancelMessageRequest, CancelMessageResponse>;
   /** Reads one message of the caller's tenant. */
   getMessage: handleUnaryCall<GetMessageRequest, GetMessageResponse>;
   /** The settings in force for a subaccount (its own, else the account's, else the defaults). */
@@ -1846,6 +2762,58 @@ export interface SendingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SendSmsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Accepts up to 10,000 recipients in one call, one text (with {{variables}}) or one text each.
+   * Each recipient is accepted or refused on its own (its code is in the results); malformed
+   * input anywhere refuses the whole batch with INVALID_ARGUMENT and stores nothing.
+   */
+  sendBatch(
+    request: SendBatchRequest,
+    callback: (error: ServiceError | null, response: SendBatchResponse) => void,
+  ): ClientUnaryCall;
+  sendBatch(
+    request: SendBatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendBatchResponse) => void,
+  ): ClientUnaryCall;
+  sendBatch(
+    request: SendBatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendBatchResponse) => void,
+  ): ClientUnaryCall;
+  /** Says what a text would become (encoding, parts, characters left) without sending it. */
+  previewSms(
+    request: PreviewSmsRequest,
+    callback: (error: ServiceError | null, response: PreviewSmsResponse) => void,
+  ): ClientUnaryCall;
+  previewSms(
+    request: PreviewSmsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PreviewSmsResponse) => void,
+  ): ClientUnaryCall;
+  previewSms(
+    request: PreviewSmsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PreviewSmsResponse) => void,
+  ): ClientUnaryCall;
+  /** Cancels a message that has not been submitted to a carrier yet. */
+  cancelMessage(
+    request: CancelMessageRequest,
+    callback: (error: ServiceError | null, response: CancelMessageResponse) => void,
+  ): ClientUnaryCall;
+  cancelMessage(
+    request: CancelMessageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CancelMessageResponse) => void,
+  ): ClientUnaryCall;
+  cancelMessage(
+    request: CancelMessageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CancelMessageResponse) => void,
   ): ClientUnaryCall;
   /** Reads one message of the caller's tenant. */
   getMessage(

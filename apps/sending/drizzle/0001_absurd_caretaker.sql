@@ -1,3 +1,12 @@
+CREATE TABLE "sending"."batches" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"account_id" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"size" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "sending"."blocked_numbers" (
 	"account_id" text NOT NULL,
 	"number" text NOT NULL,
@@ -30,4 +39,9 @@ CREATE TABLE "sending"."opt_outs" (
 	CONSTRAINT "opt_outs_account_id_subaccount_id_number_pk" PRIMARY KEY("account_id","subaccount_id","number")
 );
 --> statement-breakpoint
-ALTER TABLE "sending"."messages" ADD COLUMN "refusal_reason" text;
+ALTER TABLE "sending"."messages" ADD COLUMN "refusal_reason" text;--> statement-breakpoint
+ALTER TABLE "sending"."messages" ADD COLUMN "batch_id" uuid;--> statement-breakpoint
+ALTER TABLE "sending"."messages" ADD COLUMN "batch_index" integer;--> statement-breakpoint
+ALTER TABLE "sending"."messages" ADD COLUMN "expires_at" timestamp with time zone;--> statement-breakpoint
+CREATE UNIQUE INDEX "batches_idempotency_uq" ON "sending"."batches" USING btree ("account_id","idempotency_key");--> statement-breakpoint
+CREATE INDEX "messages_batch_idx" ON "sending"."messages" USING btree ("batch_id","batch_index");

@@ -1,0 +1,95 @@
+// `npm run bench:sending [-- --batches 10 --rate 500 --seconds 10]`: the acceptance side of
+// sending, with everything durable (Postgres, the outbox, billing's reservations), measured
+// with no carrier attached so nothing else competes for the two cores:
+//   1. SendBatch of 10,000 recipients, N times: recipients accepted and stored per second;
+//   2. SendSms at a fixed arrival rate (open loop: requests are sent on schedule whether or not
+//      earlier ones returned), p50/p95/p99 latency as the caller sees it.
+import { startPipeline } from '@sabia/testing';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const BATCHES = Number(values.batches);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const mobile = (i: number) => `+55119${String(10_000_000 + (i % 90_000_000)).padStart(8, '0')}`;
+
+async function main() {
+  console.log(`Sabiá sending benchmark: ${BATCHES} × SendBatch(10,000), then SendSms at ${RATE}/s for ${SECONDS} s`);
+  console.log('  starting billing, status-tracking and sending (no carrier)…');
+  const p = await startPipeline({ otlp: false, carrier: false });
+  try {
+    const token = await p.tokenFor('bench');
+    const call = <Req, Res>(method: Parameters<typeof p.call<Req, Res>>[1], req: Req, client = p.clients.sending) =>
+      p.call(client, method, req, { token, deadlineMs: 60_000 });
+
+    // Warm-up: first calls pay for connection set-up and lazy initialisation.
+    await call(p.clients.sending.sendSms, { to: mobile(0), text: 'warm-up', idempotencyKey: 'warm', correlationId: '', callbackUrl: '', validitySeconds: 0 });
+
+    const batchTimes: number[] = [];
+    for (let b = 0; b < BATCHES; b++) {
+      const recipients = Array.from({ length: 10_000 }, (_, i) => ({ to: mobile(b * 10_000 + i), text: '', variables: { n: String(i) }, correlationId: '' }));
+      const t0 = performance.now();
+      const res = await call(p.clients.sending.sendBatch, {
+        text: 'Olá {{n}}, seu pedido saiu para entrega',
+        recipients,
+        idempotencyKey: `batch-${b}`,
+        correlationId: '',
+        callbackUrl: '',
+        validitySeconds: 0,
+      });
+      batchTimes.push(performance.now() - t0);
+      if (res.accepted !== 10_000) throw new Error(`batch ${b}: ${res.accepted} accepted, ${res.refused} refused`);
+      process.stdout.write(`\r  SendBatch ${b + 1}/${BATCHES}: ${(10_000 / (batchTimes.at(-1)! / 1000)).toFixed(0)} recipients/s   `);
+    }
+    const batchTotal = batchTimes.reduce((a, b) => a + b, 0) / 1000;
+    console.log();
+
+    const latencies: number[] = [];
+    let errors = 0;
+    const total = RATE * SECONDS;
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(
+        call(p.clients.sending.sendSms, { to: mobile(i), text: `mensagem ${i}`, idempotencyKey: `sms-${i}`, correlationId: '', callbackUrl: '', validitySeconds: 0 }).then(
+          () => void latencies.push(performance.now() - due),
+          () => void errors++,
+        ),
+      );
+      if (i % RATE === 0) process.stdout.write(`\r  SendSms: ${i}/${total}   `);
+    }
+    await Promise.all(inFlight);
+    const achieved = total / ((performance.now() - started) / 1000);
+    console.log();
+    latencies.sort((a, b) => a - b);
+
+    const ms = (n: number) => `${n.toFixed(1)} ms`;
+    console.log('\n  figure                              value');
+    console.log('  ──────────────────────────────────  ────────────────────');
+    if (BATCHES > 0) console.log(`  SendBatch accepted and stored       ${((BATCHES * 10_000) / batchTotal).toFixed(0)} recipients/s (target ≥ 20,000)`);
+    if (BATCHES > 0) console.log(`  SendBatch(10,000) latency min/max   ${ms(Math.min(...batchTimes))} / ${ms(Math.max(...batchTimes))}`);
+    console.log(`  SendSms offered / achieved rate     ${RATE}/s / ${achieved.toFixed(0)}/s, ${errors} errors`);
+    console.log(`  SendSms latency p50/p95/p99         ${ms(pct(latencies, 50))} / ${ms(pct(latencies, 95))} / ${ms(pct(latencies, 99))} (target p99 ≤ 15 ms)`);
+  } finally {
+    await p.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`\nbenchmark failed: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  },
+);
