@@ -120,6 +120,7 @@ describe('one SMS through the real services', () => {
     ['an SQL fragment as number', { to: "'; drop table sending.messages; --" }],
     ['no idempotency key', { idempotencyKey: '' }],
     ['a private callback URL', { callbackUrl: 'http://169.254.169.254/latest' }],
+    ['a 2 MB request', { text: 'x'.repeat(2 * 1024 * 1024) }],
   ])('refuses %s with INVALID_ARGUMENT and writes nothing', async (_, req) => {
     const before = await countMessages();
     expect(await grpcCode(send(req))).toBe('INVALID_ARGUMENT');
