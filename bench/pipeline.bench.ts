@@ -86,6 +86,9 @@ async function main() {
   }
 }
 
+// Ctrl-C or a timeout: exit through process.exit so the services' exit hooks stop them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   () => process.exit(0),
   (err) => {

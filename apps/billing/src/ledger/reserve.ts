@@ -1,9 +1,9 @@
 import type { Db } from '@sabia/db';
 import { InvalidArgumentError, invariant } from '@sabia/errors';
-import { and, eq, ne, or, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { accounts, transfers } from '../db';
 import { ensureAccounts } from './accounts';
-import { transferId } from './transfer-ids';
+import { customerAccountId, revenueAccountId, transferId } from './transfer-ids';
 
 export interface ReserveInput {
   tenantId: string;
@@ -16,15 +16,15 @@ export interface ReserveInput {
 
 export type ReserveResult = { outcome: 'reserved' | 'no_credit'; amount: bigint; currency: string };
 
-/** Rolls the transaction back when the balance limit refuses the reservation. */
-class NoCredit extends Error {}
+const PREPAID_LIMIT = 'prepaid_never_negative';
 
 /**
- * Makes one pending transfer per part, all or nothing. The balance limit is checked when the
- * pending transfer is made (TigerBeetle's rule), in the same UPDATE that reserves the amount,
- * so two concurrent reservations can never both pass the check. The account row is touched
- * last, to hold its lock only until commit. Reserving the same message again finds its
- * transfers (primary-key conflict) and returns the existing reservation.
+ * Makes one pending transfer per part, all or nothing, in ONE statement: the transfers are
+ * inserted and the customer's pending debits raised together. The balance limit is the
+ * accounts table's CHECK constraint, evaluated when the pending amount is added (TigerBeetle's
+ * rule): if it fails the whole statement rolls back and the answer is no_credit. Two
+ * concurrent reservations queue on the account row, so they can never both pass. Reserving the
+ * same message again inserts nothing (primary-key conflict) and returns the same answer.
  */
 export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResult> {
   if (!Number.isInteger(input.parts) || input.parts < 1 || input.parts > 255) {
@@ -32,47 +32,44 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
   }
   const amount = input.partPrice * BigInt(input.parts);
   const result = { amount, currency: input.currency };
+  const customerId = customerAccountId(input.tenantId, input.currency);
+  const ids = Array.from({ length: input.parts }, (_, i) => transferId(input.messageId, i + 1, 'pending'));
+  const attempt = () =>
+    db.execute<{ inserted: number; updated: number }>(sql`
+      with t as (
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at)
+        select id, ${input.tenantId}, ${customerId}, ${revenueAccountId(input.currency)}, ${input.partPrice}, ${input.currency},
+               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz
+        from unnest(${sql.param(ids)}::text[]) with ordinality as p(id, part)
+        on conflict do nothing
+        returning amount
+      ), u as (
+        update ${accounts} set debits_pending = debits_pending + (select coalesce(sum(amount), 0) from t)
+        where id = ${customerId} and exists (select 1 from t)
+        returning id
+      )
+      select (select count(*) from t)::int as inserted, (select count(*) from u)::int as updated`);
+  // Accounts are created once and never deleted, so a process remembers which exist and
+  // skips the round trip that creates them.
+  if (!knownAccounts.has(customerId)) {
+    await ensureAccounts(db, input.tenantId, input.currency);
+    knownAccounts.add(customerId);
+  }
   try {
-    return await db.transaction(async (tx) => {
-      const { customerId, revenueId } = await ensureAccounts(tx, input.tenantId, input.currency);
-      const inserted = await tx
-        .insert(transfers)
-        .values(
-          Array.from({ length: input.parts }, (_, i) => ({
-            id: transferId(input.messageId, i + 1, 'pending'),
-            tenantId: input.tenantId,
-            debitAccountId: customerId,
-            creditAccountId: revenueId,
-            amount: input.partPrice,
-            currency: input.currency,
-            kind: 'pending',
-            messageId: input.messageId,
-            part: i + 1,
-            timeoutAt: input.timeoutAt,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: transfers.id });
-      if (inserted.length === 0) return { outcome: 'reserved' as const, ...result };
-      invariant(inserted.length === input.parts, `partial reservation for message ${input.messageId}`);
-      const reserved = await tx
-        .update(accounts)
-        .set({ debitsPending: sql`${accounts.debitsPending} + ${amount}` })
-        .where(
-          and(
-            eq(accounts.id, customerId),
-            or(
-              ne(accounts.kind, 'customer_prepaid'),
-              sql`${accounts.creditsPosted} - ${accounts.debitsPosted} - ${accounts.debitsPending} >= ${amount}`,
-            ),
-          ),
-        )
-        .returning({ id: accounts.id });
-      if (reserved.length === 0) throw new NoCredit();
-      return { outcome: 'reserved' as const, ...result };
-    });
+    const [row] = (await attempt()).rows;
+    if (row!.inserted === 0) return { outcome: 'reserved', ...result }; // reserved before
+    invariant(row!.inserted === input.parts && row!.updated === 1, `partial reservation for message ${input.messageId}`);
+    return { outcome: 'reserved', ...result };
   } catch (err) {
-    if (err instanceof NoCredit) return { outcome: 'no_credit', ...result };
+    if (violates(err, PREPAID_LIMIT)) return { outcome: 'no_credit', ...result };
     throw err;
   }
+}
+
+const knownAccounts = new Set<string>();
+
+/** drizzle wraps driver errors; the pg error, which names the constraint, is the cause. */
+function violates(err: unknown, constraint: string): boolean {
+  const pgError = (err as { cause?: unknown } | undefined)?.cause ?? err;
+  return (pgError as { constraint?: string } | undefined)?.constraint === constraint;
 }

@@ -29,6 +29,11 @@ export function spawnService(app: string, env: Record<string, string>): ServiceP
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A test or benchmark that dies must not leave its services running (they would keep
+  // talking to a dropped database and holding ports).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
 
   return {
     name: app,
