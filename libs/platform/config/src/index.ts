@@ -24,6 +24,8 @@ export class ConfigError extends Error {
 /** Keys every service shares; apps extend this object. */
 export const commonEnv = {
   DATABASE_URL: z.string().url().describe('PostgreSQL URL'),
+  /** Connections per process; a send holds one for its whole transaction. */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   /** Prefix for subjects and streams, so parallel test runs share one NATS server safely. */
   NATS_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/i).default(''),

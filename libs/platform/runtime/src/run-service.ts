@@ -24,13 +24,13 @@ export async function runService(opts: {
   name: string;
   schema: string;
   migrationsFolder: string;
-  config: { DATABASE_URL: string; NATS_URL: string; NATS_NAMESPACE: string; LOG_LEVEL: string };
+  config: { DATABASE_URL: string; DB_POOL_MAX: number; NATS_URL: string; NATS_NAMESPACE: string; LOG_LEVEL: string };
   telemetry: Telemetry;
   start(deps: ServiceDeps): Promise<Stoppable[]>;
 }): Promise<{ stop(): Promise<void> }> {
   const logger = createLogger(opts.name, opts.config.LOG_LEVEL);
   logger.info({ database: safeUrl(opts.config.DATABASE_URL), nats: opts.config.NATS_URL }, 'starting');
-  const database = connectDb(opts.config.DATABASE_URL, { appName: opts.name });
+  const database = connectDb(opts.config.DATABASE_URL, { appName: opts.name, max: opts.config.DB_POOL_MAX });
   await migrateSchema(database.pool, opts.schema, opts.migrationsFolder);
   const bus = await connectBus(opts.config.NATS_URL, opts.name, opts.config.NATS_NAMESPACE);
   await ensureStreams(bus);
