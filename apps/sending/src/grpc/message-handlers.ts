@@ -41,7 +41,7 @@ export function messageHandlers(deps: { db: Db; billing: BillingPorts; logger: L
   const { db, billing } = deps;
   return {
     sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
-      const message = await sendSms({ db, reserve: billing.reserve }, userOf(ctx), req);
+      const message = await sendSms({ db, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
       raiseRefusal(message);
       return { message: toProto(message) };
     }),

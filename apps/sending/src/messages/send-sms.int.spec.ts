@@ -25,12 +25,14 @@ function tenant(): UserPrincipal {
 
 function spyReserve(answer: Awaited<ReturnType<ReservePort>> = 'reserved') {
   const calls: Parameters<ReservePort>[0][] = [];
+  const released: string[] = [];
   const reserve: ReservePort = async (input) => (calls.push(input), answer);
-  return { calls, reserve };
+  const release = async (ids: string[]) => released.push(...ids);
+  return { calls, released, reserve, release };
 }
 
-const send = (who: UserPrincipal, to: string, text = 'Olá, sua fatura vence amanhã', reserve = spyReserve().reserve) =>
-  sendSms({ db: database.db, reserve }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
+const send = (who: UserPrincipal, to: string, text = 'Olá, sua fatura vence amanhã', spy = spyReserve()) =>
+  sendSms({ db: database.db, reserve: spy.reserve, release: spy.release }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
 
 const settle = (who: UserPrincipal, changes: Partial<CustomerSettings>) =>
   updateSettings(database.db, who, { settings: { ...DEFAULT_SETTINGS, ...changes }, subaccountId: '', accountDefault: true });
@@ -62,7 +64,7 @@ describe('acceptance rules on real Postgres', () => {
     const who = tenant();
     await arrange(who);
     const spy = spyReserve();
-    const message = await send(who, to, text, spy.reserve);
+    const message = await send(who, to, text, spy);
     expect(message.sentStatus).toBe(code);
     expect(message.refusalReason).toBeTruthy();
     expect(spy.calls).toEqual([]);
@@ -73,14 +75,14 @@ describe('acceptance rules on real Postgres', () => {
 
   it('accepts a valid mobile: one reservation per message, then MessageAccepted', async () => {
     const spy = spyReserve();
-    const message = await send(tenant(), MOBILE, undefined, spy.reserve);
+    const message = await send(tenant(), MOBILE, undefined, spy);
     expect(message.sentStatus).toBeNull();
     expect(spy.calls).toEqual([expect.objectContaining({ messageId: message.id, parts: 1, country: 'BR' })]);
     expect(await eventsFor(message.id)).toEqual(['sabia.sending.message-accepted.v1']);
   });
 
   it.each([['quota_blocked'], ['no_credit']] as const)('stores 215 when billing answers %s', async (answer) => {
-    const message = await send(tenant(), MOBILE, undefined, spyReserve(answer).reserve);
+    const message = await send(tenant(), MOBILE, undefined, spyReserve(answer));
     expect(message.sentStatus).toBe(215);
   });
 
@@ -103,9 +105,11 @@ describe('acceptance rules on real Postgres', () => {
     const who = tenant();
     const request = { to: MOBILE, text: 'oi', idempotencyKey: 'same', correlationId: '', callbackUrl: '', validitySeconds: 0 };
     const spy = spyReserve();
-    const results = await Promise.all(Array.from({ length: 20 }, () => sendSms({ db: database.db, reserve: spy.reserve }, who, request)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => sendSms({ db: database.db, reserve: spy.reserve, release: spy.release }, who, request)));
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
-    expect(spy.calls).toHaveLength(1);
+    // Requests that lost the race gave back what they reserved: one reservation remains, the stored message's.
+    const kept = spy.calls.map((c) => c.messageId).filter((id) => !spy.released.includes(id));
+    expect(kept).toEqual([results[0]!.id]);
     const [count] = await database.db
       .select({ n: sql<number>`count(*)::int` })
       .from(messages)
@@ -124,7 +128,7 @@ describe('acceptance rules on real Postgres', () => {
   ])('refuses %s with INVALID_ARGUMENT and writes nothing', async (_, change) => {
     const who = tenant();
     const request = { to: MOBILE, text: 'oi', idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0, ...change };
-    await expect(sendSms({ db: database.db, reserve: spyReserve().reserve }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(sendSms({ db: database.db, ...spyReserve() }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const rows = await database.db.select().from(messages).where(eq(messages.accountId, who.accountId));
     expect(rows).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import type { UserPrincipal } from '@sabia/auth';
-import type { Db } from '@sabia/db';
+import type { Db, DbOrTx } from '@sabia/db';
 import { AlreadyExistsError } from '@sabia/errors';
 import { SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
@@ -11,7 +11,7 @@ import { messages } from '../db';
 import { checkCallbackUrl } from './callback-url';
 import { destinationFacts } from './destination-facts';
 import { draftMessage } from './draft-message';
-import { toMessage, type Message } from './message';
+import { toMessage, type Message, type MessageRow } from './message';
 import { storeMessages } from './store-messages';
 import { expiryOf, validateSendInput, type SendSmsInput } from './validate-send';
 
@@ -30,54 +30,86 @@ export function quotaRefusal(answer: 'quota_blocked' | 'no_credit') {
   return { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason };
 }
 
+/** Voids reservations that will not be used (a duplicate lost the race, or storing failed). */
+export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
+
 /**
  * Accepts or refuses one SMS. Malformed input is INVALID_ARGUMENT and writes nothing.
  * Acceptance rules that fail store the message with the seed's code and reason (reported like
  * any other, never submitted or billed); an accepted message and its MessageAccepted event
  * commit together, after billing reserved its parts. The same idempotency key with the same
  * request returns the original message, refused or not.
+ *
+ * The checks and billing's reservation run before the transaction, so no database connection
+ * waits on billing; the short transaction that stores the message takes an advisory lock on
+ * the key and looks again, so of concurrent duplicates exactly one stores and the others
+ * release what they reserved and return the stored message.
  */
-export async function sendSms(deps: { db: Db; reserve: ReservePort }, principal: UserPrincipal, raw: SendSmsInput): Promise<Message> {
+export async function sendSms(
+  deps: { db: Db; reserve: ReservePort; release: ReleasePort },
+  principal: UserPrincipal,
+  raw: SendSmsInput,
+): Promise<Message> {
   const input = validateSendInput(raw);
   const requestHash = hashRequest([input.to, input.text, input.correlationId, input.callbackUrl, input.validitySeconds]);
+  const replay = await findByKey(deps.db, principal.accountId, input.idempotencyKey);
+  if (replay) return answerReplay(replay, requestHash);
 
-  return deps.db.transaction(async (tx) => {
-    // Serialises concurrent requests with one key, so exactly one message is created.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${principal.accountId}), hashtext(${input.idempotencyKey}))`);
-    const [existing] = await tx
-      .select()
-      .from(messages)
-      .where(and(eq(messages.accountId, principal.accountId), eq(messages.idempotencyKey, input.idempotencyKey)));
-    if (existing) {
-      if (existing.requestHash !== requestHash) {
-        throw new AlreadyExistsError('idempotency_key was already used for a different request', { messageId: existing.id });
-      }
-      return toMessage(existing);
-    }
-
-    const { settings } = await getSettings(tx, principal.accountId, principal.subaccountId);
-    const to = toE164(input.to, settings.allowNationalNumbers ? settings : undefined);
-    const draft = draftMessage({
-      principal,
-      settings,
-      to,
-      text: input.text,
-      correlationId: input.correlationId,
-      callbackUrl: checkCallbackUrl(input.callbackUrl),
-      idempotencyKey: input.idempotencyKey,
-      requestHash,
-      traceId: activeTraceId(),
-      facts: await destinationFacts(tx, principal.accountId, principal.subaccountId, to),
-      expiresAt: expiryOf(input.validitySeconds),
-    });
-    if (!draft.refusal) {
-      const { row } = draft;
-      const answer = await deps.reserve({ accountId: row.accountId, subaccountId: row.subaccountId, messageId: row.id, parts: row.parts, country: draft.country });
-      if (answer !== 'reserved') draft.refusal = quotaRefusal(answer);
-    }
-    const [stored] = await storeMessages(tx, [draft]);
-    return toMessage(stored!);
+  const { settings } = await getSettings(deps.db, principal.accountId, principal.subaccountId);
+  const to = toE164(input.to, settings.allowNationalNumbers ? settings : undefined);
+  const draft = draftMessage({
+    principal,
+    settings,
+    to,
+    text: input.text,
+    correlationId: input.correlationId,
+    callbackUrl: checkCallbackUrl(input.callbackUrl),
+    idempotencyKey: input.idempotencyKey,
+    requestHash,
+    traceId: activeTraceId(),
+    facts: await destinationFacts(deps.db, principal.accountId, principal.subaccountId, to),
+    expiresAt: expiryOf(input.validitySeconds),
   });
+  let reserved = false;
+  if (!draft.refusal) {
+    const { row } = draft;
+    const answer = await deps.reserve({ accountId: row.accountId, subaccountId: row.subaccountId, messageId: row.id, parts: row.parts, country: draft.country });
+    if (answer === 'reserved') reserved = true;
+    else draft.refusal = quotaRefusal(answer);
+  }
+  const releaseOurs = () => (reserved ? deps.release([draft.row.id]).catch(() => undefined) : undefined);
+
+  let outcome: { existing?: MessageRow; stored?: MessageRow };
+  try {
+    outcome = await deps.db.transaction(async (tx) => {
+      // Serialises requests with one key: the first to get here stores, the others find it.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${principal.accountId}), hashtext(${input.idempotencyKey}))`);
+      const existing = await findByKey(tx, principal.accountId, input.idempotencyKey);
+      if (existing) return { existing };
+      const [stored] = await storeMessages(tx, [draft]);
+      return { stored };
+    });
+  } catch (err) {
+    await releaseOurs();
+    throw err;
+  }
+  if (outcome.existing) {
+    await releaseOurs();
+    return answerReplay(outcome.existing, requestHash);
+  }
+  return toMessage(outcome.stored!);
+}
+
+async function findByKey(db: DbOrTx, accountId: string, key: string): Promise<MessageRow | undefined> {
+  const [row] = await db.select().from(messages).where(and(eq(messages.accountId, accountId), eq(messages.idempotencyKey, key)));
+  return row;
+}
+
+function answerReplay(existing: MessageRow, requestHash: string): Message {
+  if (existing.requestHash !== requestHash) {
+    throw new AlreadyExistsError('idempotency_key was already used for a different request', { messageId: existing.id });
+  }
+  return toMessage(existing);
 }
 
 export function hashRequest(parts: unknown[]): string {
