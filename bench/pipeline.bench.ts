@@ -5,6 +5,7 @@
 import { sentStatusName } from '@sabia/status-codes';
 import { startPipeline } from '@sabia/testing';
 import { parseArgs } from 'node:util';
+import { percentile, runBench } from './run-bench';
 import pg from 'pg';
 
 const { values } = parseArgs({
@@ -13,7 +14,7 @@ const { values } = parseArgs({
 const N = Number(values.messages);
 const C = Number(values.concurrency);
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = percentile;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const progress = (label: string, done: number) => process.stdout.write(`\r  ${label}: ${done}/${N}   `);
 
@@ -86,13 +87,4 @@ async function main() {
   }
 }
 
-// Ctrl-C or a timeout: exit through process.exit so the services' exit hooks stop them.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(`\nbenchmark failed: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBench(main);

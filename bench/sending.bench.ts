@@ -6,6 +6,7 @@
 //      earlier ones returned), p50/p95/p99 latency as the caller sees it.
 import { startPipeline } from '@sabia/testing';
 import { parseArgs } from 'node:util';
+import { percentile, runBench } from './run-bench';
 
 const { values } = parseArgs({
   options: {
@@ -18,7 +19,7 @@ const BATCHES = Number(values.batches);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = percentile;
 const mobile = (i: number) => `+55119${String(10_000_000 + (i % 90_000_000)).padStart(8, '0')}`;
 
 async function main() {
@@ -86,13 +87,4 @@ async function main() {
   }
 }
 
-// Ctrl-C or a timeout: exit through process.exit so the services' exit hooks stop them.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(`\nbenchmark failed: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBench(main);
