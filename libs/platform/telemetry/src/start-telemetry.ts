@@ -45,7 +45,11 @@ export function startTelemetry(serviceName: string): Telemetry {
     ],
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown().catch(() => undefined) };
+  return {
+    // Flushing must not hold a shutdown hostage: an unreachable collector gets 5 s at most.
+    shutdown: () =>
+      Promise.race([sdk.shutdown().catch(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]),
+  };
 }
 
 /** The current trace id, stored on records so an SRE can go from a message to its trace. */
