@@ -50,3 +50,11 @@ export class UnavailableError extends SabiaError {
 export function invariant(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`invariant violated: ${message}`);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else is the caller's mistake, named by its field. */
+export function requireUuid(value: string, field: string): string {
+  if (!UUID.test(value)) throw new InvalidArgumentError(`${field} must be a UUID`, { field });
+  return value;
+}

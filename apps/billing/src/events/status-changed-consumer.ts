@@ -1,4 +1,4 @@
-import { applyOnce, PoisonMessageError, startConsumer, SUBJECTS, type Bus } from '@sabia/bus';
+import { applyOnce, decodeEvent, startConsumer, SUBJECTS, type Bus } from '@sabia/bus';
 import { SentStatus, statusEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
@@ -18,12 +18,7 @@ export function startStatusChangedConsumer(db: Db, bus: Bus, logger: Logger) {
     logger,
     spec: { domain: 'status', durable: CONSUMER, subject: SUBJECTS.statusChanged },
     async handle(event) {
-      let change: statusEvents.StatusChanged;
-      try {
-        change = statusEvents.StatusChanged.decode(event.data);
-      } catch (err) {
-        throw new PoisonMessageError(`undecodable StatusChanged: ${(err as Error).message}`);
-      }
+      const change = decodeEvent(statusEvents.StatusChanged, event.data, 'StatusChanged');
       if (change.sentStatus === SentStatus.SENT_STATUS_UNSPECIFIED) return;
       await db.transaction(async (tx) => {
         if (!(await applyOnce(tx, processedEvents, CONSUMER, event.id))) return;

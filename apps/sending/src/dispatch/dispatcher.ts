@@ -1,5 +1,5 @@
 import { context, propagation } from '@opentelemetry/api';
-import { PoisonMessageError, startConsumer, SUBJECTS, type Bus } from '@sabia/bus';
+import { decodeEvent, startConsumer, SUBJECTS, type Bus } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
@@ -24,12 +24,7 @@ export function startDispatcher(opts: { db: Db; bus: Bus; bind: SmppBind; carrie
     concurrency: opts.window,
     spec: { domain: 'sending', durable: 'sending-dispatcher', subject: SUBJECTS.messageAccepted, maxDeliver: MAX_ATTEMPTS },
     async handle(event) {
-      let accepted: sendingEvents.MessageAccepted;
-      try {
-        accepted = sendingEvents.MessageAccepted.decode(event.data);
-      } catch (err) {
-        throw new PoisonMessageError(`undecodable MessageAccepted: ${(err as Error).message}`);
-      }
+      const accepted = decodeEvent(sendingEvents.MessageAccepted, event.data, 'MessageAccepted');
       const row = await claimMessage(opts.db, accepted.messageId);
       if (!row) return; // cancelled, or already answered (a redelivery)
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {

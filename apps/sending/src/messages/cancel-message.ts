@@ -1,11 +1,10 @@
 import type { UserPrincipal } from '@sabia/auth';
 import type { Db } from '@sabia/db';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@sabia/errors';
+import { FailedPreconditionError, NotFoundError, requireUuid } from '@sabia/errors';
 import { and, eq } from 'drizzle-orm';
 import { messages } from '../db';
 import { toMessage, type Message } from './message';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Cancels a message the dispatcher has not claimed yet. The dispatcher claims a message
@@ -13,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * carrier. The caller releases its billing reservation after this commits.
  */
 export async function cancelMessage(db: Db, principal: UserPrincipal, id: string): Promise<Message> {
-  if (!UUID.test(id)) throw new InvalidArgumentError('message_id must be a UUID', { field: 'message_id' });
+  requireUuid(id, 'message_id');
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()

@@ -1,5 +1,6 @@
 export { applyOnce } from './apply-once';
 export { connectBus, type Bus } from './connect';
+export { decodeEvent } from './decode-event';
 export { PoisonMessageError, startConsumer, type ConsumerHandle, type IncomingEvent } from './consumer';
 export { enqueueEvents, type OutgoingEvent } from './outbox';
 export { startOutboxRelay, type OutboxRelay } from './outbox-relay';
