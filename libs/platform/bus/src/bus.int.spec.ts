@@ -1,6 +1,6 @@
 import { connectDb, outboxTable, processedEventsTable, type Database } from '@sabia/db';
 import { createLogger } from '@sabia/logger';
-import { createTestDatabase, testEnv, testNamespace, waitFor, type TestDatabase } from '@sabia/testing';
+import { createTestDatabase, dropNamespace, testEnv, testNamespace, waitFor, type TestDatabase } from '@sabia/testing';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOnce, connectBus, enqueueEvents, ensureStreams, PoisonMessageError, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
@@ -30,6 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bus.close();
+  await dropNamespace(testEnv.NATS_URL, bus.names.namespace);
   await database.close();
   await testDb.drop();
 });
@@ -73,6 +74,27 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('lets one relay publish at a time: two replicas publish every event once', async () => {
+    const { seen, consumer } = await collect('bus-test-two-relays');
+    const before = seen.length;
+    const relays = await Promise.all([1, 2].map(() => startOutboxRelay({ pool: database.pool, table: outbox, bus, logger })));
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      ids.push(...(await database.db.transaction((tx) =>
+        enqueueEvents(tx, outbox, Array.from({ length: 50 }, () => ({ subject: SUBJECT, payload: Uint8Array.of(i) }))),
+      )));
+    }
+    await waitFor(async () => (seen.filter((e) => ids.includes(e.id)).length >= ids.length ? true : undefined), 'all 500 events');
+    await relays[0]!.stop(); // the other takes over what comes next
+    const late = await database.db.transaction((tx) => enqueueEvents(tx, outbox, [{ subject: SUBJECT, payload: Uint8Array.of(77) }]));
+    await waitFor(async () => (seen.some((e) => e.id === late[0]) ? true : undefined), 'the event after a failover');
+    await relays[1]!.stop();
+    await consumer.stop();
+    const mine = seen.slice(before).filter((e) => ids.includes(e.id) || e.id === late[0]);
+    expect(mine).toHaveLength(501);
+    expect(new Set(mine.map((e) => e.id)).size).toBe(501);
+  });
+
   it('drops a republished event with the same id (JetStream duplicate window)', async () => {
     const subject = bus.names.subject(SUBJECT);
     const first = await bus.js.publish(subject, Uint8Array.of(7), { msgID: 'dup-1' });
@@ -104,8 +126,8 @@ describe('outbox and consumers on real Postgres and NATS', () => {
   it('dead-letters a poison message instead of retrying it forever', async () => {
     const dlq = await bus.jsm.streams.info(bus.names.stream('dlq'));
     const before = dlq.state.messages;
-    const { seen, consumer } = await collect('bus-test-poison', async () => {
-      throw new PoisonMessageError('cannot decode');
+    const { seen, consumer } = await collect('bus-test-poison', async (e) => {
+      if (e.id === 'poison-1') throw new PoisonMessageError('cannot decode'); // earlier tests' events are fine
     });
     await bus.js.publish(bus.names.subject(SUBJECT), Uint8Array.of(0), { msgID: 'poison-1' });
     await waitFor(async () => {

@@ -24,9 +24,11 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes committed outbox rows to JetStream with Nats-Msg-Id = row id, deleting them in
- * the same transaction that locked them. If the publish fails the transaction rolls back and
- * the rows wait for the next round; replicas share the work through SKIP LOCKED.
+ * Publishes committed outbox rows to JetStream with Nats-Msg-Id = row id, then deletes them.
+ * One replica relays at a time (a session advisory lock on its listening connection; if that
+ * connection dies, the lock is freed and another replica takes over). No transaction is held
+ * across a publish: a crash between publish and delete only republishes, which JetStream's
+ * duplicate window and the consumers' applyOnce absorb.
  */
 export async function startOutboxRelay(opts: {
   pool: pg.Pool;
@@ -36,32 +38,42 @@ export async function startOutboxRelay(opts: {
 }): Promise<OutboxRelay> {
   const { schema, name } = getTableConfig(opts.table);
   const qualified = `"${schema}"."${name}"`;
+  const leaderLock = `sabia-outbox-relay:${schema}`;
   let running = true;
   let wake: (() => void) | undefined;
+  let leader = false;
 
-  const listener = await opts.pool.connect();
-  await listener.query(`listen "${outboxChannel(opts.table)}"`);
-  listener.on('notification', () => wake?.());
+  const connectListener = async () => {
+    const client = await opts.pool.connect();
+    await client.query(`listen "${outboxChannel(opts.table)}"`);
+    client.on('notification', () => wake?.());
+    return client;
+  };
+  let listener = await connectListener();
+  const reconnect = async (): Promise<pg.PoolClient> => {
+    for (;;) {
+      try {
+        return await connectListener();
+      } catch (err) {
+        opts.logger.warn({ err }, 'outbox relay: cannot reach Postgres yet');
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }
+  };
 
   const publishBatch = async (): Promise<number> => {
-    const client = await opts.pool.connect();
-    try {
-      await client.query('begin');
-      const { rows } = await client.query<Row>(
-        `delete from ${qualified} where id in (
-           select id from ${qualified} order by created_at, id limit ${BATCH} for update skip locked
-         ) returning id, subject, payload, headers`,
-      );
-      rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-      await Promise.all(rows.map((row) => publishRow(opts.bus, row)));
-      await client.query('commit');
-      return rows.length;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
+    if (!leader) {
+      const { rows } = await listener.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [leaderLock]);
+      leader = rows[0]!.ok;
+      if (!leader) return 0;
     }
+    const { rows } = await listener.query<Row>(
+      `select id, subject, payload, headers from ${qualified} order by created_at, id limit ${BATCH}`,
+    );
+    if (rows.length === 0) return 0;
+    await Promise.all(rows.map((row) => publishRow(opts.bus, row)));
+    await listener.query(`delete from ${qualified} where id = any($1::uuid[])`, [rows.map((r) => r.id)]);
+    return rows.length;
   };
 
   const loop = (async () => {
@@ -71,6 +83,10 @@ export async function startOutboxRelay(opts: {
         published = await publishBatch();
       } catch (err) {
         opts.logger.warn({ err }, 'outbox relay: publish failed, will retry');
+        // The connection may be the broken part: start again on a fresh one (and re-elect).
+        listener.release(true);
+        leader = false;
+        listener = await reconnect();
       }
       if (published === BATCH || !running) continue;
       await new Promise<void>((resolve) => {
@@ -88,8 +104,9 @@ export async function startOutboxRelay(opts: {
     async stop() {
       running = false;
       wake?.();
-      await loop;
-      await listener.query('unlisten *').catch(() => undefined);
+      await loop.catch(() => undefined);
+      // The session (and its lock) would outlive release() in the pool: give both back.
+      await listener.query('unlisten *; select pg_advisory_unlock_all()').catch(() => undefined);
       listener.release();
     },
   };

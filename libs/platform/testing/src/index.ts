@@ -4,3 +4,4 @@ export { freePort, spawnService, waitFor, type ServiceProcess } from './service-
 export { createTestDatabase, testNamespace, type TestDatabase } from './test-database';
 export { SECRET as PIPELINE_SECRET, startPipeline, type Pipeline } from './pipeline';
 export { migratedDatabase } from './migrated-database';
+export { dropNamespace } from './nats-namespace';

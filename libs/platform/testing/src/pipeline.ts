@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { testEnv } from './env';
 import { startOtlpReceiver } from './otlp-receiver';
 import { freePort, spawnService, type ServiceProcess } from './service-process';
+import { dropNamespace } from './nats-namespace';
 import { createTestDatabase, testNamespace } from './test-database';
 
 export const SECRET = randomBytes(24).toString('hex');
@@ -79,6 +80,7 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean } 
       await Promise.all([...processes.values()].map((p) => p.stop()));
       await otlp.close();
       await db.drop();
+      await dropNamespace(testEnv.NATS_URL, common.NATS_NAMESPACE);
     },
   };
 }
