@@ -17,16 +17,7 @@ afterAll(async () => {
   await p?.stop();
 });
 
-const send = (req: Partial<sending.SendSmsRequest>, auth = token) =>
-  p.call(p.clients.sending, p.clients.sending.sendSms, {
-    to: '+5511987654321',
-    text: 'Olá, Sabiá',
-    idempotencyKey: `k-${Math.random()}`,
-    correlationId: '',
-    callbackUrl: '',
-    validitySeconds: 0,
-    ...req,
-  }, { token: auth });
+const send = (req: Partial<sending.SendSmsRequest>, auth = token) => p.sendSms(auth, req);
 
 const finalStatus = (id: string, auth = token, timeoutMs = 20_000) =>
   waitFor(async () => {

@@ -1,6 +1,7 @@
 // The services `npm run up` runs, in start order (each waits for the previous one's ports), and a
 // small supervisor that starts them, prefixes their output and remembers their last lines.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compactLogLine } from './log';
 import { repoRoot } from './paths';
@@ -13,7 +14,7 @@ export interface ServiceSpec {
   env: Record<string, string>;
 }
 
-export const SMPP = { port: 2775, systemId: 'sabia', password: 'sabia' };
+export const SMPP = { port: 2775, password: 'sabia' };
 export const PORTS = { sending: 50051, status: 50052, billing: 50053, ticketing: 50054, incident: 50055, statusPage: 8080, carrierHttp: 8081 };
 
 /** Start order: the SMSC and billing first, since sending binds to one and reserves credit with the other. */
@@ -23,7 +24,8 @@ export function serviceSpecs(): ServiceSpec[] {
     {
       name: 'carrier-sim',
       ports: [SMPP.port, PORTS.carrierHttp],
-      env: { SMPP_PORT: String(SMPP.port), HTTP_PORT: String(PORTS.carrierHttp), SMPP_SYSTEM_ID: SMPP.systemId, SMPP_PASSWORD: SMPP.password },
+      // One SMSC, one system_id per carrier of config/carriers.json (config/carrier-sim.json).
+      env: { SMPP_PORT: String(SMPP.port), HTTP_PORT: String(PORTS.carrierHttp), SMPP_PASSWORD: SMPP.password, PROFILES_FILE: join(repoRoot, 'config/carrier-sim.json') },
     },
     { name: 'billing', ports: [PORTS.billing], env: grpc(PORTS.billing) },
     { name: 'status-tracking', ports: [PORTS.status], env: grpc(PORTS.status) },
@@ -33,9 +35,7 @@ export function serviceSpecs(): ServiceSpec[] {
       env: {
         ...grpc(PORTS.sending),
         BILLING_GRPC_ADDR: `127.0.0.1:${PORTS.billing}`,
-        SMPP_URL: `smpp://127.0.0.1:${SMPP.port}`,
-        SMPP_SYSTEM_ID: SMPP.systemId,
-        SMPP_PASSWORD: SMPP.password,
+        CARRIER_SIM_ADDR: `127.0.0.1:${SMPP.port}`,
       },
     },
     { name: 'ticketing', ports: [PORTS.ticketing], env: grpc(PORTS.ticketing) },

@@ -16,6 +16,13 @@ const schema = z.object({
   SENDS_RECEIPTS: z.stringbool().default(true),
   /** Share of receipts that report DELIVRD; the rest report UNDELIV. */
   DELIVERED_SHARE: z.coerce.number().min(0).max(1).default(1),
+  /**
+   * JSON file of more accounts, one per carrier profile ({"accounts": [{"systemId": "oi",
+   * "sendsReceipts": false, ...}]}); they share this port, told apart by system_id.
+   */
+  PROFILES_FILE: z.string().optional(),
+  /** Multiplies every delay in PROFILES_FILE: 0.001 turns "hours late" into seconds for a test. */
+  TIME_SCALE: z.coerce.number().positive().default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

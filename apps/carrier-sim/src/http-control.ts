@@ -10,6 +10,8 @@ export interface HttpControl {
 }
 
 const moBody = z.object({
+  /** The carrier account whose binds receive it (default: the first account). */
+  systemId: z.string().min(1).optional(),
   from: z.string().min(1),
   to: z.string().min(1),
   text: z.string().min(1),
@@ -39,28 +41,34 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'body is not valid JSON; expected {"from": "...", "to": "...", "text": "..."}');
+    throw new HttpError(400, 'body is not valid JSON; expected {"from": "...", "to": "...", "text": "...", "systemId"?: "..."}');
   }
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, smsc: Smsc): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
   if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '/counts') return send(res, 200, smsc.counts());
+  if (req.method === 'GET' && path === '/submits') return send(res, 200, smsc.recentSubmits(url.searchParams.get('systemId') ?? undefined));
   if (req.method === 'POST' && path === '/mo') {
     const parsed = moBody.safeParse(await readJson(req));
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
       throw new HttpError(400, `invalid MO: ${problems.join('; ')}`);
     }
-    smsc.injectMo(parsed.data);
+    try {
+      smsc.injectMo(parsed.data);
+    } catch (err) {
+      throw new HttpError(404, (err as Error).message);
+    }
     // Accepted, not delivered: the MO waits in the SMSC until a receiver is bound.
     return send(res, 202, { status: 'queued' });
   }
   throw new HttpError(404, `no route ${req.method} ${path}`);
 }
 
-/** Control API for tests and operators: health, counters and injecting mobile-originated messages. */
+/** Control API for tests and operators: health, counters, the latest submits and injecting mobile-originated messages. */
 export async function startHttpControl(options: { host: string; port: number; smsc: Smsc; logger: Logger }): Promise<HttpControl> {
   const { logger, smsc } = options;
   const server = createServer((req, res) => {

@@ -2,14 +2,14 @@ import { telemetry } from './instrument';
 import { createLogger } from '@sabia/logger';
 import { loadConfig } from './config';
 import { startHttpControl } from './http-control';
+import { readProfilesFile } from './profiles-file';
 import { startSmsc } from './smsc/start-smsc';
+import type { SmscAccount } from './smsc/types';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('carrier-sim', config.LOG_LEVEL);
-  const smsc = await startSmsc({
-    host: config.SMPP_HOST,
-    port: config.SMPP_PORT,
+  const fromEnv: SmscAccount = {
     systemId: config.SMPP_SYSTEM_ID,
     password: config.SMPP_PASSWORD,
     profile: {
@@ -18,9 +18,14 @@ async function main(): Promise<void> {
       sendsReceipts: config.SENDS_RECEIPTS,
       deliveredShare: config.DELIVERED_SHARE,
     },
-    logger,
-  });
-  logger.info({ host: config.SMPP_HOST, port: smsc.port, systemId: config.SMPP_SYSTEM_ID }, 'smpp listening');
+  };
+  const fromFile = config.PROFILES_FILE
+    ? readProfilesFile(config.PROFILES_FILE, { password: config.SMPP_PASSWORD, timeScale: config.TIME_SCALE })
+    : [];
+  // A file account with the env account's system_id replaces it.
+  const accounts = [fromEnv, ...fromFile].filter((a, i, all) => all.findLastIndex((b) => b.systemId === a.systemId) === i);
+  const smsc = await startSmsc({ host: config.SMPP_HOST, port: config.SMPP_PORT, accounts, logger });
+  logger.info({ host: config.SMPP_HOST, port: smsc.port, systemIds: accounts.map((a) => a.systemId) }, 'smpp listening');
   // Same host as SMPP: the control API can inject traffic, so it stays where the SMSC is reachable.
   const http = await startHttpControl({ host: config.SMPP_HOST, port: config.HTTP_PORT, smsc, logger });
   logger.info({ host: config.SMPP_HOST, port: http.port }, 'http control listening');

@@ -27,9 +27,7 @@ describe('carrier-sim trace propagation over SMPP', () => {
     smsc = await startSmsc({
       host: '127.0.0.1',
       port: 0,
-      systemId: 'sabia',
-      password: 'sabia',
-      profile: { submitDelayMs: 5, receiptDelayMs: 10, sendsReceipts: true, deliveredShare: 1 },
+      accounts: [{ systemId: 'sabia', password: 'sabia', profile: { submitDelayMs: 5, receiptDelayMs: 10, sendsReceipts: true, deliveredShare: 1 } }],
       logger: pino({ level: 'silent' }),
     });
     esme = await connectEsme(smsc.port);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import smpp from 'smpp';
-import { startHttpControl, startSmsc, type CarrierProfile, type HttpControl, type Smsc } from './index';
+import { startHttpControl, startSmsc, type CarrierProfile, type HttpControl, type Smsc, type SmscAccount } from './index';
 import { connectEsme, sleep, type DeliverAnswer, type TestEsme } from './testing/esme';
 
 const logger = pino({ level: 'silent' });
@@ -11,13 +11,11 @@ const receiptProfile: CarrierProfile = { submitDelayMs: 0, receiptDelayMs: 20, s
 const smscs: Smsc[] = [];
 const esmes: TestEsme[] = [];
 
-async function smscWith(profile: Partial<CarrierProfile> = {}): Promise<Smsc> {
+async function smscWith(profile: Partial<CarrierProfile> = {}, more: SmscAccount[] = []): Promise<Smsc> {
   const smsc = await startSmsc({
     host: '127.0.0.1',
     port: 0,
-    systemId: credentials.system_id,
-    password: credentials.password,
-    profile: { ...receiptProfile, ...profile },
+    accounts: [{ systemId: credentials.system_id, password: credentials.password, profile: { ...receiptProfile, ...profile } }, ...more],
     logger,
     redeliveryDelayMs: 30,
   });
@@ -25,10 +23,15 @@ async function smscWith(profile: Partial<CarrierProfile> = {}): Promise<Smsc> {
   return smsc;
 }
 
-async function boundEsme(smsc: Smsc, bind: 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver' = 'bind_transceiver', answer?: DeliverAnswer) {
+async function boundEsme(
+  smsc: Smsc,
+  bind: 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver' = 'bind_transceiver',
+  answer?: DeliverAnswer,
+  as = credentials,
+) {
   const esme = await connectEsme(smsc.port, answer);
   esmes.push(esme);
-  const resp = await esme.request(bind, credentials);
+  const resp = await esme.request(bind, as);
   expect(resp.command_status).toBe(smpp.errors.ESME_ROK);
   return esme;
 }
@@ -92,7 +95,7 @@ describe('carrier-sim SMSC over SMPP', () => {
     // Swapped, as the receipt comes back from the handset.
     expect([receipt['source_addr'], receipt['source_addr_ton'], receipt['destination_addr']]).toEqual(['5511987654321', 1, 'Sabia']);
     await esme.nextDeliver((pdu) => pdu['receipted_message_id'] === second['message_id']);
-    await expect.poll(() => smsc.counts()).toEqual({ binds: 1, submits: 2, receiptsSent: 2, mo: 0, queued: 0 });
+    await expect.poll(() => smsc.counts()).toMatchObject({ binds: 1, submits: 2, throttled: 0, rejected: 0, receiptsSent: 2, mo: 0, queued: 0 });
   });
 
   it('reports UNDELIV with message_state 5 when the profile delivers nothing', async () => {
@@ -144,6 +147,61 @@ describe('carrier-sim SMSC over SMPP', () => {
     const receipt = await next.nextDeliver();
     expect(receipt['receipted_message_id']).toBe(resp['message_id']);
     await expect.poll(() => smsc.counts()).toMatchObject({ queued: 0, receiptsSent: 1 });
+  });
+});
+
+describe('carrier-sim carrier profiles', () => {
+  const oi = { system_id: 'oi', password: 'oi-pw' };
+
+  it('keeps each system_id apart: receipts go only to binds of the account that submitted', async () => {
+    const smsc = await smscWith({}, [{ systemId: oi.system_id, password: oi.password, profile: { ...receiptProfile } }]);
+    const vivo = await boundEsme(smsc);
+    const oiEsme = await boundEsme(smsc, 'bind_transceiver', undefined, oi);
+    const viaOi = await submit(oiEsme);
+    const viaVivo = await submit(vivo);
+    await oiEsme.nextDeliver((pdu) => pdu['receipted_message_id'] === viaOi['message_id']);
+    await vivo.nextDeliver((pdu) => pdu['receipted_message_id'] === viaVivo['message_id']);
+    expect(vivo.delivered.map((pdu) => pdu['receipted_message_id'])).toEqual([viaVivo['message_id']]);
+    expect(oiEsme.delivered.map((pdu) => pdu['receipted_message_id'])).toEqual([viaOi['message_id']]);
+    expect(smsc.counts().bySystemId).toMatchObject({ sabia: { submits: 1 }, oi: { submits: 1 } });
+    // The other account's password does not open this one.
+    const wrong = await connectEsme(smsc.port);
+    esmes.push(wrong);
+    expect((await wrong.request('bind_transceiver', { system_id: 'oi', password: credentials.password })).command_status).toBe(smpp.errors.ESME_RBINDFAIL);
+  });
+
+  it('answers ESME_RTHROTTLED above the per-second cap', async () => {
+    const smsc = await smscWith({ maxSubmitsPerSecond: 5 });
+    const esme = await boundEsme(smsc);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => submit(esme)));
+    const statuses = answers.map((a) => a.command_status);
+    // 12 submits sent at once land in one or two one-second windows: at most 10 can pass.
+    expect(statuses.filter((s) => s === smpp.errors.ESME_ROK).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === smpp.errors.ESME_RTHROTTLED).length).toBeGreaterThanOrEqual(2);
+    expect(smsc.counts().throttled + smsc.counts().submits).toBe(12);
+  });
+
+  it('refuses the configured share of submits with the configured command_status', async () => {
+    const smsc = await smscWith({ rejectShare: 1, rejectStatus: 0x45 });
+    const esme = await boundEsme(smsc);
+    expect((await submit(esme)).command_status).toBe(0x45);
+    expect(smsc.counts()).toMatchObject({ submits: 0, rejected: 1 });
+  });
+
+  it('spreads receipt delays between receiptDelayMs and receiptDelayMaxMs', async () => {
+    const smsc = await smscWith({ receiptDelayMs: 0, receiptDelayMaxMs: 300 });
+    const arrivals: number[] = [];
+    const esme = await boundEsme(smsc, 'bind_transceiver', () => (arrivals.push(Date.now()), 0));
+    await Promise.all(Array.from({ length: 20 }, () => submit(esme)));
+    await expect.poll(() => arrivals.length).toBe(20);
+    // Uniform over 0–300 ms: 20 receipts do not all come at once.
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThan(50);
+  });
+
+  it('drops binds at random when the profile is flaky, and the queue survives it', async () => {
+    const smsc = await smscWith({ bindDropMeanSeconds: 0.05 });
+    const esme = await boundEsme(smsc);
+    await new Promise<void>((resolve) => esme.session.once('close', () => resolve()));
   });
 });
 

@@ -10,7 +10,9 @@ import { outbox } from './db';
 import { startDispatcher } from './dispatch/dispatcher';
 import { sendingService } from './grpc/sending-service';
 import { onDeliver } from './receipts/on-deliver';
-import { SmppBind } from './smpp/smpp-bind';
+import { loadCarrierConfig } from './routing/carrier-config';
+import { createRouter } from './routing/router';
+import { CarrierBinds } from './smpp/carrier-binds';
 
 export async function main() {
   const config = loadConfig();
@@ -22,17 +24,11 @@ export async function main() {
     telemetry,
     async start({ database, bus, logger }) {
       const db = database.db;
-      const bind = new SmppBind({
-        url: config.SMPP_URL,
-        systemId: config.SMPP_SYSTEM_ID,
-        password: config.SMPP_PASSWORD,
-        window: config.SMPP_WINDOW,
-        logger,
-        onDeliver: onDeliver(db, config.SMPP_CARRIER, logger),
-      });
-      bind.start();
+      const router = createRouter(loadCarrierConfig(config.CARRIERS_FILE));
+      const binds = new CarrierBinds(router, logger, (carrierId) => onDeliver(db, carrierId, logger));
+      binds.start();
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
-      const dispatcher = await startDispatcher({ db, bus, bind, carrier: config.SMPP_CARRIER, sourceAddr: config.SMS_SOURCE_ADDR, window: config.SMPP_WINDOW, logger });
+      const dispatcher = await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger });
       const billing = billingClient(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
@@ -41,13 +37,13 @@ export async function main() {
         services: [{
           name: 'sabia.sending.v1.SendingService',
           definition: sending.SendingServiceService,
-          implementation: sendingService({ db, billing, logger }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
+          implementation: sendingService({ db, billing, router, logger }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],
       });
       return [
         { name: 'dispatcher', stop: () => dispatcher.stop() },
         { name: 'grpc', stop: () => grpc.shutdown() },
-        { name: 'smpp', stop: () => bind.stop() },
+        { name: 'smpp', stop: () => binds.stop() },
         { name: 'outbox relay', stop: () => relay.stop() },
         { name: 'billing client', stop: async () => billing.close() },
       ];

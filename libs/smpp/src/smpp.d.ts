@@ -65,7 +65,7 @@ declare module 'smpp' {
     };
 
     function createServer(options?: Record<string, unknown>, listener?: (session: Session) => void): Server;
-    function connect(options: { host: string; port: number; auto_enquire_link_period?: number }, listener?: () => void): Session;
+    function connect(options: { host: string; port: number; tls?: boolean; auto_enquire_link_period?: number }, listener?: () => void): Session;
     function addTLV(tag: string, options: TlvDefinition): void;
   }
 

@@ -11,11 +11,12 @@ export interface PartCount {
 }
 
 /**
- * How many concatenated parts the text takes, as splitMessage will send it (and billing
- * reserves): not units / 153, since an extension character or a surrogate pair that would
- * straddle a boundary moves whole to the next part. Throws for a lone surrogate.
+ * How many parts the text takes, as splitMessage will send it (and billing reserves): not
+ * units / 153, since an extension character or a surrogate pair that would straddle a
+ * boundary moves whole to the next part; for a carrier that cannot concatenate, "(i/n) "
+ * prefixes take room too. Throws for a lone surrogate.
  */
-export function countParts(text: string): PartCount {
-  const { encoding, units, parts } = splitMessage(text, { reference: 0, concatenate: true });
+export function countParts(text: string, options: { concatenate: boolean } = { concatenate: true }): PartCount {
+  const { encoding, units, parts } = splitMessage(text, { reference: 0, concatenate: options.concatenate });
   return { encoding, units, parts: parts.length };
 }

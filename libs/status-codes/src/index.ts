@@ -57,3 +57,19 @@ export function deliveredStatusFromReceipt(stat: string): DeliveredStatusCode | 
       return undefined;
   }
 }
+
+/**
+ * The second level of a message from the receipts of its parts (issue 4 §4):
+ * - any part not delivered → 104 (the handset holds an incomplete text), as soon as it is known;
+ * - every part delivered → 4;
+ * - a split message still waiting for some part's receipt → 401 MESSAGE_SPLIT (the seed's code
+ *   for a text sent in several parts; with a carrier that sends no receipts it stays there);
+ * - a single-part message without its receipt → undefined (no second level yet).
+ * `partStatuses` holds the final second level of each part that has one, in part order.
+ */
+export function deliveredStatusOfParts(parts: number, partStatuses: readonly DeliveredStatusCode[]): DeliveredStatusCode | undefined {
+  const failed = partStatuses.find((s) => s !== DELIVERED_STATUS.DELIVERED_SUCCESS);
+  if (failed !== undefined) return failed;
+  if (partStatuses.length >= parts && parts > 0) return DELIVERED_STATUS.DELIVERED_SUCCESS;
+  return parts > 1 ? DELIVERED_STATUS.MESSAGE_SPLIT : undefined;
+}

@@ -4,13 +4,15 @@ import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { isBillable } from '@sabia/status-codes';
 import { processedEvents } from '../db';
-import { settleMessage } from '../ledger/settle';
+import { settleMessage, type Settlement } from '../ledger/settle';
 
 const CONSUMER = 'billing-status-changed';
 
 /**
- * Settles reservations from the first-level status: SENT_SUCCESS posts every part, any other
- * final first-level outcome voids them. Second-level changes never touch money.
+ * Settles reservations from the first level, part by part: a part the carrier accepted
+ * (SENT_SUCCESS) is posted, every other part voided; without part statuses (a message refused
+ * before submission) the message's own first level decides. Second-level changes never
+ * touch money.
  */
 export function startStatusChangedConsumer(db: Db, bus: Bus, logger: Logger) {
   return startConsumer({
@@ -22,9 +24,15 @@ export function startStatusChangedConsumer(db: Db, bus: Bus, logger: Logger) {
       if (change.sentStatus === SentStatus.SENT_STATUS_UNSPECIFIED) return;
       await db.transaction(async (tx) => {
         if (!(await applyOnce(tx, processedEvents, CONSUMER, event.id))) return;
-        const action = isBillable(change.sentStatus) ? 'post' : 'void';
+        const byPart = new Map(change.partStatuses.map((p) => [p.part, p.sentStatus]));
+        const messageAction = isBillable(change.sentStatus) ? 'post' : 'void';
+        const action = (part: number): Settlement => {
+          const partStatus = byPart.get(part);
+          if (partStatus === undefined) return byPart.size > 0 ? 'void' : messageAction;
+          return isBillable(partStatus) ? 'post' : 'void';
+        };
         const parts = await settleMessage(tx, change.messageId, action);
-        logger.debug({ messageId: change.messageId, action, parts }, 'reservation settled');
+        logger.debug({ messageId: change.messageId, parts }, 'reservation settled');
       });
     },
   });

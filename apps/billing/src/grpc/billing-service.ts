@@ -75,6 +75,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit): 
         currency: t.currency,
         kind: t.kind,
         pendingId: t.pendingId ?? '',
+        part: t.part ?? 0,
         messageId: t.messageId ?? '',
         createdAt: t.createdAt,
       })),

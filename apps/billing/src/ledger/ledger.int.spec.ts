@@ -7,7 +7,7 @@ import { listTransfers } from './list-transfers';
 import { release } from './release';
 import { reserve } from './reserve';
 import { reserveBatch } from './reserve-batch';
-import { settleMessage } from './settle';
+import { settleMessage, type Settlement } from './settle';
 import { topUp } from './top-up';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -21,7 +21,7 @@ afterAll(() => database.drop());
 const reserveFor = (tenantId: string, messageId = randomUUID(), parts = 1) =>
   reserve(database.db, { tenantId, messageId, parts, partPrice: 5n, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
 
-const settle = (messageId: string, action: 'post' | 'void') =>
+const settle = (messageId: string, action: Settlement | ((part: number) => Settlement)) =>
   database.db.transaction((tx) => settleMessage(tx, messageId, action));
 
 describe('two-phase ledger on real Postgres', () => {
@@ -45,6 +45,17 @@ describe('two-phase ledger on real Postgres', () => {
     expect(await settle(id, 'post')).toBe(0);
     const transfers = await listTransfers(database.db, 't-void', id);
     expect(transfers.map((t) => t.kind)).toEqual(['pending', 'void_pending']);
+  });
+
+  it('bills the parts a carrier accepted and voids the rest of the message', async () => {
+    await topUp(database.db, { tenantId: 't-parts', amount: 100n, currency: 'BRL', idempotencyKey: 'k1' });
+    const id = randomUUID();
+    await reserveFor('t-parts', id, 3);
+    expect(await settle(id, (part) => (part === 1 ? 'post' : 'void'))).toBe(3);
+    const transfers = await listTransfers(database.db, 't-parts', id);
+    expect(transfers.filter((t) => t.kind === 'post_pending').map((t) => t.part)).toEqual([1]);
+    expect(transfers.filter((t) => t.kind === 'void_pending').map((t) => t.part).sort()).toEqual([2, 3]);
+    expect(await getBalance(database.db, 't-parts', 'BRL')).toEqual({ available: 95n, pending: 0n, currency: 'BRL' });
   });
 
   it('gives exactly one of two concurrent sends that together exceed the credit', async () => {

@@ -3,6 +3,9 @@ import smpp from 'smpp';
 import { canReceive, type BindKind, type SmscRuntime } from './runtime';
 import { handleSubmit } from './submit';
 
+// Never equal to a real password (those are at most 8 characters).
+const UNKNOWN_ACCOUNT_PASSWORD = '\u0000unknown-account\u0000';
+
 /** What the SMSC calls itself in bind responses. */
 const SMSC_SYSTEM_ID = 'SABIA-SIM';
 
@@ -51,20 +54,33 @@ export function handleSession(session: smpp.Session, runtime: SmscRuntime): void
       session.send(pdu.response({ command_status: smpp.errors.ESME_RALYBND }));
       return;
     }
-    const { systemId, password } = runtime.options;
-    // Evaluate both so a wrong system_id and a wrong password take the same time.
-    const idOk = sameSecret(pdu['system_id'], systemId);
-    const passwordOk = sameSecret(pdu['password'], password);
-    if (!idOk || !passwordOk) {
-      logger.warn({ peer, systemId: pdu['system_id'], kind }, 'bind refused'); // never the password
+    const systemId = typeof pdu['system_id'] === 'string' ? pdu['system_id'] : '';
+    const state = runtime.accounts.get(systemId);
+    // Compare a password even for an unknown system_id, so both refusals take the same time.
+    const passwordOk = sameSecret(pdu['password'], state?.account.password ?? UNKNOWN_ACCOUNT_PASSWORD);
+    if (!state || !passwordOk) {
+      logger.warn({ peer, systemId, kind }, 'bind refused'); // never the password
       session.send(pdu.response({ command_status: smpp.errors.ESME_RBINDFAIL }));
       return;
     }
-    runtime.bindings.set(session, kind);
+    runtime.bindings.set(session, { kind, account: state.account });
     runtime.counts.binds++;
     logger.info({ peer, systemId, kind }, 'esme bound');
     session.send(pdu.response({ system_id: SMSC_SYSTEM_ID }));
-    if (canReceive(kind)) runtime.queue.pump(); // receipts may have waited for a receiver
+    scheduleDrop(state.account.profile.bindDropMeanSeconds);
+    if (canReceive(kind)) state.queue.pump(); // receipts may have waited for a receiver
+  }
+
+  // A flaky link: the carrier cuts the TCP connection at random (exponential intervals).
+  function scheduleDrop(meanSeconds: number | undefined): void {
+    if (!meanSeconds) return;
+    const delayMs = -Math.log(1 - runtime.random()) * meanSeconds * 1000;
+    runtime.later(delayMs, () => {
+      if (!session.socket.destroyed) {
+        logger.info({ peer }, 'dropping the bind (profile bindDropMeanSeconds)');
+        session.destroy();
+      }
+    });
   }
 
   session.on('error', (err: Error) => {
@@ -75,7 +91,9 @@ export function handleSession(session: smpp.Session, runtime: SmscRuntime): void
 
   session.on('close', () => {
     runtime.bindings.delete(session);
-    runtime.queue.sessionClosed(session);
+    // Every queue, not just the bound account's: after an unbind the binding is already gone
+    // but deliver_sm still in flight on this session must go back to its queue.
+    for (const state of runtime.accounts.values()) state.queue.sessionClosed(session);
     logger.info({ peer }, 'esme disconnected');
   });
 }

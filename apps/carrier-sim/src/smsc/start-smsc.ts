@@ -3,10 +3,10 @@ import smpp from 'smpp';
 import { TRACE_TLV_TAG, registerTraceTlv } from '@sabia/smpp';
 import { DeliveryQueue, type Attempt } from './delivery-queue';
 import { moDelivery } from './mo';
-import { canReceive, type BindKind, type SmscDelivery, type SmscRuntime } from './runtime';
+import { canReceive, type AccountState, type Binding, type SmscDelivery, type SmscRuntime } from './runtime';
 import { handleSession } from './session';
 import { endWithStatus, startReceiptSpan } from './tracing';
-import type { Smsc, SmscOptions } from './types';
+import type { Smsc, SmscAccount, SmscOptions } from './types';
 
 const DEFAULT_DELIVER_WINDOW = 64;
 const DEFAULT_REDELIVERY_DELAY_MS = 1_000;
@@ -26,30 +26,42 @@ function startAttempt(delivery: SmscDelivery): Attempt {
 export async function startSmsc(options: SmscOptions): Promise<Smsc> {
   registerTraceTlv();
   const { logger } = options;
+  if (options.accounts.length === 0) throw new Error('an SMSC needs at least one account (system_id and password)');
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
-  const bindings = new Map<smpp.Session, BindKind>();
-  const counts = { binds: 0, submits: 0, receiptsSent: 0, mo: 0 };
+  const bindings = new Map<smpp.Session, Binding>();
 
-  const queue = new DeliveryQueue<SmscDelivery>({
-    // One credential per SMSC, so every bound receiver belongs to the submitter's system_id.
-    receivers: () => [...bindings].filter(([, kind]) => canReceive(kind)).map(([session]) => session),
-    startAttempt,
-    onDelivered: (delivery) => {
-      if (delivery.kind === 'receipt') counts.receiptsSent++;
-      else counts.mo++;
-    },
-    logger,
-    window: options.deliverWindow ?? DEFAULT_DELIVER_WINDOW,
-    redeliveryDelayMs: options.redeliveryDelayMs ?? DEFAULT_REDELIVERY_DELAY_MS,
-    responseTimeoutMs: RESPONSE_TIMEOUT_MS,
-  });
+  const accountState = (account: SmscAccount): AccountState => {
+    const counts = { submits: 0, throttled: 0, rejected: 0, receiptsSent: 0, mo: 0 };
+    const queue = new DeliveryQueue<SmscDelivery>({
+      // A carrier hands receipts and MO only to its own customer's binds.
+      receivers: () =>
+        [...bindings].filter(([, b]) => b.account === account && canReceive(b.kind)).map(([session]) => session),
+      startAttempt,
+      onDelivered: (delivery) => {
+        if (delivery.kind === 'receipt') counts.receiptsSent++;
+        else counts.mo++;
+      },
+      logger,
+      window: options.deliverWindow ?? DEFAULT_DELIVER_WINDOW,
+      redeliveryDelayMs: options.redeliveryDelayMs ?? DEFAULT_REDELIVERY_DELAY_MS,
+      responseTimeoutMs: RESPONSE_TIMEOUT_MS,
+    });
+    return { account, queue, counts, second: { startedAt: 0, submits: 0 } };
+  };
+  const accounts = new Map<string, AccountState>();
+  for (const account of options.accounts) {
+    if (accounts.has(account.systemId)) throw new Error(`system_id ${account.systemId} is listed twice`);
+    accounts.set(account.systemId, accountState(account));
+  }
 
   const runtime: SmscRuntime = {
     options,
-    counts,
+    counts: { binds: 0 },
     bindings,
-    queue,
+    accounts,
+    random: options.random ?? Math.random,
+    recentSubmits: [],
     later(delayMs, fn) {
       if (closed) return;
       if (delayMs <= 0) return fn(); // no timer hop on the hot path when the profile has no delay
@@ -74,14 +86,28 @@ export async function startSmsc(options: SmscOptions): Promise<Smsc> {
 
   return {
     port,
-    counts: () => ({ ...counts, queued: queue.size }),
-    injectMo: (message) => queue.enqueue(moDelivery(message)),
+    counts: () => {
+      const totals = { binds: runtime.counts.binds, submits: 0, throttled: 0, rejected: 0, receiptsSent: 0, mo: 0, queued: 0 };
+      const bySystemId: Record<string, AccountState['counts']> = {};
+      for (const [systemId, state] of accounts) {
+        bySystemId[systemId] = { ...state.counts };
+        for (const key of ['submits', 'throttled', 'rejected', 'receiptsSent', 'mo'] as const) totals[key] += state.counts[key];
+        totals.queued += state.queue.size;
+      }
+      return { ...totals, bySystemId };
+    },
+    recentSubmits: (systemId) => runtime.recentSubmits.filter((r) => !systemId || r.systemId === systemId),
+    injectMo: (message) => {
+      const state = message.systemId ? accounts.get(message.systemId) : accounts.values().next().value;
+      if (!state) throw new Error(`no account with system_id ${message.systemId}`);
+      state.queue.enqueue(moDelivery(message));
+    },
     async close() {
       // Nothing here is durable: pending receipts and MO die with the simulator.
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      queue.close();
+      for (const state of accounts.values()) state.queue.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       // destroy(cb) waits for each socket's close, after the session's own close handling ran.
       await Promise.all(server.sessions.map((session) => new Promise<void>((resolve) => session.destroy(resolve))));

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import smpp from 'smpp';
 import { TRACE_TLV_TAG } from '@sabia/smpp';
 import { MESSAGE_STATE, formatReceipt, wantsReceipt } from './receipt';
-import { canTransmit, type ReceiptDelivery, type SmscRuntime } from './runtime';
+import { canTransmit, type AccountState, type ReceiptDelivery, type SmscRuntime, type SubmitRecord } from './runtime';
+import type { CarrierProfile } from './types';
 import { ATTR, endWithStatus, extractSubmitContext, startSubmitSpan } from './tracing';
 
 // 64 random bits as 16 hex characters: unique in practice, well under the 65-octet message_id limit.
@@ -23,16 +24,58 @@ const numberField = (pdu: smpp.Pdu, name: string): number => {
   return typeof value === 'number' ? value : 0;
 };
 
+const ESME_RSUBMITFAIL = 0x45;
+const RECENT_SUBMITS = 1_000;
+
+function remember(runtime: SmscRuntime, record: SubmitRecord): void {
+  runtime.recentSubmits.push(record);
+  if (runtime.recentSubmits.length > RECENT_SUBMITS) runtime.recentSubmits.shift();
+}
+
+/** The UDH and text of a submit, as the smpp package decoded them (it splits the UDH off when UDHI is set). */
+function partOf(pdu: smpp.Pdu): { udhHex: string; text: string } {
+  const field = pdu['short_message'] as { udh?: Buffer[]; message?: unknown } | undefined;
+  const ies = Array.isArray(field?.udh) ? Buffer.concat(field.udh) : Buffer.alloc(0);
+  const udhHex = ies.length ? Buffer.concat([Buffer.from([ies.length]), ies]).toString('hex') : '';
+  return { udhHex, text: submittedText(pdu) };
+}
+
+/** Whether this submit goes over the account's per-second cap (a fixed one-second window). */
+function overCap(state: AccountState): boolean {
+  const cap = state.account.profile.maxSubmitsPerSecond;
+  if (!cap) return false;
+  const now = Date.now();
+  if (now - state.second.startedAt >= 1000) state.second = { startedAt: now, submits: 0 };
+  return ++state.second.submits > cap;
+}
+
+function receiptDelay(profile: CarrierProfile, random: () => number): number {
+  const { receiptDelayMs: min, receiptDelayMaxMs: max } = profile;
+  return max && max > min ? min + random() * (max - min) : min;
+}
+
 export function handleSubmit(session: smpp.Session, pdu: smpp.Pdu, runtime: SmscRuntime): void {
-  if (!canTransmit(runtime.bindings.get(session))) {
+  const binding = runtime.bindings.get(session);
+  if (!binding || !canTransmit(binding.kind)) {
     session.send(pdu.response({ command_status: smpp.errors.ESME_RINVBNDSTS }));
+    return;
+  }
+  const state = runtime.accounts.get(binding.account.systemId)!;
+  const { profile } = state.account;
+  if (overCap(state)) {
+    state.counts.throttled++;
+    session.send(pdu.response({ command_status: smpp.errors.ESME_RTHROTTLED }));
+    return;
+  }
+  if (profile.rejectShare && runtime.random() < profile.rejectShare) {
+    state.counts.rejected++;
+    session.send(pdu.response({ command_status: profile.rejectStatus ?? ESME_RSUBMITFAIL }));
     return;
   }
   const traceContext = extractSubmitContext(pdu[TRACE_TLV_TAG]);
   const span = traceContext && startSubmitSpan(traceContext);
   const messageId = newMessageId();
   const submittedAt = new Date();
-  const { profile } = runtime.options;
 
   runtime.later(profile.submitDelayMs, () => {
     span?.setAttribute(ATTR.messageId, messageId);
@@ -42,11 +85,20 @@ export function handleSubmit(session: smpp.Session, pdu: smpp.Pdu, runtime: Smsc
       if (span) endWithStatus(span, undefined);
       return;
     }
-    runtime.counts.submits++;
+    state.counts.submits++;
+    remember(runtime, {
+      systemId: state.account.systemId,
+      messageId,
+      to: String(pdu['destination_addr'] ?? ''),
+      esmClass: numberField(pdu, 'esm_class'),
+      dataCoding: numberField(pdu, 'data_coding'),
+      ...partOf(pdu),
+      at: submittedAt.toISOString(),
+    });
     if (!profile.sendsReceipts) return;
-    const delivered = (runtime.options.random ?? Math.random)() < profile.deliveredShare;
+    const delivered = runtime.random() < profile.deliveredShare;
     if (!wantsReceipt(numberField(pdu, 'registered_delivery'), delivered)) return;
-    runtime.later(profile.receiptDelayMs, () => {
+    runtime.later(receiptDelay(profile, runtime.random), () => {
       const receipt: ReceiptDelivery = {
         kind: 'receipt',
         messageId,
@@ -71,7 +123,7 @@ export function handleSubmit(session: smpp.Session, pdu: smpp.Pdu, runtime: Smsc
           message_state: delivered ? MESSAGE_STATE.DELIVERED : MESSAGE_STATE.UNDELIVERABLE,
         },
       };
-      runtime.queue.enqueue(receipt);
+      state.queue.enqueue(receipt);
     });
   });
 }

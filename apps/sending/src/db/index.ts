@@ -1,9 +1,12 @@
 export { batches } from './batches';
 export { blockedNumbers } from './blocked-numbers';
+export { concatReferences } from './concat-references';
 export { customerSettings } from './customer-settings';
 export { earlyReceipts } from './early-receipts';
+export { messageParts } from './message-parts';
 export { messages } from './messages';
 export { optOuts } from './opt-outs';
 export { outbox } from './outbox';
+export { portedNumbers } from './ported-numbers';
 export { processedEvents } from './processed-events';
 export { sending } from './schema';

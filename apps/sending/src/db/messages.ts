@@ -34,6 +34,8 @@ export const messages = sending.table(
     batchIndex: integer('batch_index'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** UDH reference of a concatenated multi-part message, chosen when it is first dispatched. */
+    concatReference: smallint('concat_reference'),
     /** Not submitted by then: the message ends as 101 EXPIRED. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },

@@ -6,6 +6,7 @@ import { sentStatusName, SENT_STATUS } from '@sabia/status-codes';
 import { getMessage } from '../messages/get-message';
 import type { Message } from '../messages/message';
 import type { Logger } from '@sabia/logger';
+import type { Router } from '../routing/router';
 import type { BillingPorts } from '../billing/billing-ports';
 import { cancelMessage } from '../messages/cancel-message';
 import { previewSms } from '../messages/preview-sms';
@@ -37,16 +38,16 @@ function raiseRefusal(m: Message): void {
   throw new FailedPreconditionError(text, details);
 }
 
-export function messageHandlers(deps: { db: Db; billing: BillingPorts; logger: Logger }, kit: HandlerKit) {
-  const { db, billing } = deps;
+export function messageHandlers(deps: { db: Db; billing: BillingPorts; router: Router; logger: Logger }, kit: HandlerKit) {
+  const { db, billing, router } = deps;
   return {
     sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
-      const message = await sendSms({ db, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
+      const message = await sendSms({ db, router, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
       raiseRefusal(message);
       return { message: toProto(message) };
     }),
     sendBatch: kit.unary(async (req: pb.SendBatchRequest, ctx) => {
-      const outcome = await sendBatch({ db, reserveBatch: billing.reserveBatch }, userOf(ctx), req);
+      const outcome = await sendBatch({ db, router, reserveBatch: billing.reserveBatch }, userOf(ctx), req);
       const refused = outcome.results.filter((r) => r.sentStatus !== null).length;
       return {
         batchId: outcome.batchId,

@@ -2,11 +2,12 @@ import type { sending as pb } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { HandlerKit } from '@sabia/grpc-kit';
 import type { Logger } from '@sabia/logger';
+import type { Router } from '../routing/router';
 import type { BillingPorts } from '../billing/billing-ports';
 import { customerHandlers } from './customer-handlers';
 import { messageHandlers } from './message-handlers';
 
 /** Sending's gRPC adapter: decode → verb → encode, errors mapped once by the kit. */
-export function sendingService(deps: { db: Db; billing: BillingPorts; logger: Logger }, kit: HandlerKit): pb.SendingServiceServer {
+export function sendingService(deps: { db: Db; billing: BillingPorts; router: Router; logger: Logger }, kit: HandlerKit): pb.SendingServiceServer {
   return { ...messageHandlers(deps, kit), ...customerHandlers(deps.db, kit) };
 }

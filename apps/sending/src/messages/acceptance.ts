@@ -1,5 +1,6 @@
 import { SENT_STATUS } from '@sabia/status-codes';
 import type { CustomerSettings } from '../customers/settings';
+import type { Carrier } from '../routing/carrier-config';
 import { findForbiddenWord } from './forbidden-words';
 
 /** What the acceptance rules look at, gathered before they run (so the rules stay pure). */
@@ -11,6 +12,8 @@ export interface AcceptanceFacts {
   /** The text as it would be sent (after transliteration when accents are off). */
   text: string;
   settings: CustomerSettings;
+  /** The carrier the number routes to; undefined when no carrier serves it. */
+  route: Carrier | undefined;
 }
 
 export interface Refusal {
@@ -37,6 +40,7 @@ const RULES: Rule[] = [
     f.settings.allowedCountries.includes(f.country!)
       ? undefined
       : { code: SENT_STATUS.COUNTRY_NOT_ALLOWED_FOR_CUSTOMER, reason: `sending to ${f.country} is not enabled for your account` },
+  (f) => (f.route ? undefined : { code: SENT_STATUS.INVALID_CUSTOMER_CONFIGURATION, reason: 'no carrier route serves this number' }),
   (f) =>
     [...f.text].length > f.settings.maxChars
       ? { code: SENT_STATUS.INVALID_CUSTOMER_CONFIGURATION, reason: `the text has ${[...f.text].length} characters; your limit is ${f.settings.maxChars}` }

@@ -1,17 +1,25 @@
 import type { DbOrTx } from '@sabia/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { blockedNumbers, optOuts } from '../db';
+import { blockedNumbers, optOuts, portedNumbers } from '../db';
 
-/** Whether a number is on the account's blocked list and on the subaccount's opt-out list: one query. */
-export async function destinationFacts(db: DbOrTx, accountId: string, subaccountId: string, number: string) {
-  const [row] = await db.execute<{ blocked: boolean; opted_out: boolean }>(sql`
-    select
-      exists(select 1 from ${blockedNumbers} where ${and(eq(blockedNumbers.accountId, accountId), eq(blockedNumbers.number, number))}) as blocked,
-      exists(select 1 from ${optOuts} where ${and(eq(optOuts.accountId, accountId), eq(optOuts.subaccountId, subaccountId), eq(optOuts.number, number))}) as opted_out`).then((r) => r.rows);
-  return { blocked: Boolean(row?.blocked), optedOut: Boolean(row?.opted_out) };
+export interface DestinationFacts {
+  blocked: boolean;
+  optedOut: boolean;
+  /** The carrier a ported number moved to. */
+  portedTo?: string;
 }
 
-/** The same facts for many numbers: two queries with one array parameter, whatever the batch size. */
+/** Blocked list, opt-out list and portability for one number: one query. */
+export async function destinationFacts(db: DbOrTx, accountId: string, subaccountId: string, number: string): Promise<DestinationFacts> {
+  const [row] = await db.execute<{ blocked: boolean; opted_out: boolean; ported_to: string | null }>(sql`
+    select
+      exists(select 1 from ${blockedNumbers} where ${and(eq(blockedNumbers.accountId, accountId), eq(blockedNumbers.number, number))}) as blocked,
+      exists(select 1 from ${optOuts} where ${and(eq(optOuts.accountId, accountId), eq(optOuts.subaccountId, subaccountId), eq(optOuts.number, number))}) as opted_out,
+      (select ${portedNumbers.carrier} from ${portedNumbers} where ${eq(portedNumbers.number, number)}) as ported_to`).then((r) => r.rows);
+  return { blocked: Boolean(row?.blocked), optedOut: Boolean(row?.opted_out), portedTo: row?.ported_to ?? undefined };
+}
+
+/** The same facts for many numbers: three queries with one array parameter each, whatever the batch size. */
 export async function destinationFactsMany(db: DbOrTx, accountId: string, subaccountId: string, numbers: string[]) {
   const unique = [...new Set(numbers)];
   const blocked = await db
@@ -22,5 +30,13 @@ export async function destinationFactsMany(db: DbOrTx, accountId: string, subacc
     .select({ number: optOuts.number })
     .from(optOuts)
     .where(and(eq(optOuts.accountId, accountId), eq(optOuts.subaccountId, subaccountId), sql`${optOuts.number} = any(${sql.param(unique)}::text[])`));
-  return { blocked: new Set(blocked.map((r) => r.number)), optedOut: new Set(optedOut.map((r) => r.number)) };
+  const ported = await db
+    .select({ number: portedNumbers.number, carrier: portedNumbers.carrier })
+    .from(portedNumbers)
+    .where(sql`${portedNumbers.number} = any(${sql.param(unique)}::text[])`);
+  return {
+    blocked: new Set(blocked.map((r) => r.number)),
+    optedOut: new Set(optedOut.map((r) => r.number)),
+    portedTo: new Map(ported.map((r) => [r.number, r.carrier])),
+  };
 }

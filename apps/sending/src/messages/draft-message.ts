@@ -2,13 +2,14 @@ import type { UserPrincipal } from '@sabia/auth';
 import { countParts, toGsm7 } from '@sabia/sms-encoding';
 import { v7 as uuidv7 } from 'uuid';
 import type { CustomerSettings } from '../customers/settings';
+import type { Router } from '../routing/router';
 import { firstRefusal, type Refusal } from './acceptance';
 import { mobileCountry } from './destination';
 import type { MessageRow } from './message';
 
 export type NewMessageRow = Omit<
   MessageRow,
-  'state' | 'sentStatus' | 'refusalReason' | 'carrier' | 'carrierMessageId' | 'createdAt' | 'submittedAt'
+  'state' | 'sentStatus' | 'refusalReason' | 'carrierMessageId' | 'createdAt' | 'submittedAt' | 'concatReference'
 >;
 
 export interface MessageDraft {
@@ -19,13 +20,15 @@ export interface MessageDraft {
   refusal?: Refusal;
 }
 
-/** Part counts of texts already seen in this call: a batch usually shares one text. */
+/** Part counts of texts already seen in this call (a batch usually shares one text), keyed by text and concatenation. */
 export type PartsCache = Map<string, ReturnType<typeof countParts>>;
 
 /**
- * Turns one validated recipient into the row to store, applying the customer's settings
- * (transliteration when accents are off) and the acceptance rules up to 214. Pure: the
- * blocked and opt-out facts were looked up by the caller.
+ * Turns one validated recipient into the row to store: routes it to a carrier, applies the
+ * customer's settings and the carrier's abilities (transliteration when either refuses
+ * accents; "(i/n)" parts, hence a different part count, when the carrier cannot concatenate)
+ * and the acceptance rules up to 214. Pure: blocked, opt-out and portability facts were
+ * looked up by the caller.
  */
 export function draftMessage(args: {
   principal: UserPrincipal;
@@ -37,18 +40,23 @@ export function draftMessage(args: {
   idempotencyKey: string;
   requestHash: string;
   traceId: string;
-  facts: { blocked: boolean; optedOut: boolean };
+  facts: { blocked: boolean; optedOut: boolean; portedTo?: string };
+  router: Router;
   batch?: { id: string; index: number };
   partsCache?: PartsCache;
   expiresAt: Date | null;
 }): MessageDraft {
-  const text = args.settings.accentsEnabled ? args.text : toGsm7(args.text);
-  let counted = args.partsCache?.get(text);
-  if (!counted) {
-    counted = countParts(text);
-    args.partsCache?.set(text, counted);
-  }
   const country = mobileCountry(args.to);
+  const route = country ? args.router.route(args.to, args.facts.portedTo) : undefined;
+  const accents = args.settings.accentsEnabled && route?.acceptsAccents !== false;
+  const concatenate = route?.concatenates !== false;
+  const text = accents ? args.text : toGsm7(args.text);
+  const cacheKey = concatenate ? text : `\u0000${text}`;
+  let counted = args.partsCache?.get(cacheKey);
+  if (!counted) {
+    counted = countParts(text, { concatenate });
+    args.partsCache?.set(cacheKey, counted);
+  }
   const row: NewMessageRow = {
     id: uuidv7(),
     accountId: args.principal.accountId,
@@ -58,6 +66,7 @@ export function draftMessage(args: {
     text,
     encoding: counted.encoding,
     parts: counted.parts,
+    carrier: route?.id ?? null,
     correlationId: args.correlationId,
     callbackUrl: args.callbackUrl || args.settings.defaultCallbackUrl,
     idempotencyKey: args.idempotencyKey,
@@ -67,6 +76,6 @@ export function draftMessage(args: {
     batchIndex: args.batch?.index ?? null,
     expiresAt: args.expiresAt,
   };
-  const refusal = firstRefusal({ country, text, settings: args.settings, ...args.facts });
+  const refusal = firstRefusal({ country, text, settings: args.settings, route, ...args.facts });
   return { row, country: country ?? '', refusal };
 }

@@ -1,8 +1,8 @@
-import { sendingEvents } from '@sabia/contracts';
+import { sendingEvents, type common } from '@sabia/contracts';
 import type { MessageRow } from './message';
 
-/** Encodes the first-level fact about a message (refusal or carrier answer). */
-export function messageSentEvent(row: MessageRow): Uint8Array {
+/** Encodes the first-level fact about a message (refusal, or the carrier's answers per part). */
+export function messageSentEvent(row: MessageRow, partStatuses: common.PartStatus[] = []): Uint8Array {
   return sendingEvents.MessageSent.encode({
     messageId: row.id,
     accountId: row.accountId,
@@ -13,5 +13,6 @@ export function messageSentEvent(row: MessageRow): Uint8Array {
     parts: row.parts,
     carrier: row.carrier ?? '',
     correlationId: row.correlationId,
+    partStatuses,
   }).finish();
 }

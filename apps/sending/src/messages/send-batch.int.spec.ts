@@ -10,6 +10,10 @@ import { messages } from '../db';
 import { cancelMessage } from './cancel-message';
 import { previewSms } from './preview-sms';
 import { sendBatch, type BatchInput, type ReserveBatchPort } from './send-batch';
+import { loadCarrierConfig } from '../routing/carrier-config';
+import { createRouter } from '../routing/router';
+import { SHIPPED_CARRIERS_FILE } from '../routing/shipped-carriers';
+const router = createRouter(loadCarrierConfig(SHIPPED_CARRIERS_FILE));
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
 beforeAll(async () => {
@@ -46,7 +50,7 @@ describe('SendBatch on real Postgres', () => {
     const spy = reserveSpy();
     const input = batch();
     input.recipients.push({ to: '+551132654321', text: 'fixo', variables: {}, correlationId: 'own' });
-    const outcome = await sendBatch({ db: database.db, reserveBatch: spy.reserveBatch }, who, input);
+    const outcome = await sendBatch({ db: database.db, router, reserveBatch: spy.reserveBatch }, who, input);
     expect(outcome.results.map((r) => [r.index, r.sentStatus])).toEqual([[0, null], [1, 203], [2, null], [3, 202]]);
     expect(spy.calls).toHaveLength(1);
     expect(spy.calls[0]!.items.map((i) => i.messageId)).toEqual([outcome.results[0]!.messageId, outcome.results[2]!.messageId]);
@@ -57,7 +61,7 @@ describe('SendBatch on real Postgres', () => {
   });
 
   it('refuses quota for the recipients billing could not cover', async () => {
-    const outcome = await sendBatch({ db: database.db, reserveBatch: reserveSpy(2).reserveBatch }, tenant(), batch());
+    const outcome = await sendBatch({ db: database.db, router, reserveBatch: reserveSpy(2).reserveBatch }, tenant(), batch());
     expect(outcome.results.map((r) => r.sentStatus)).toEqual([null, null, 215]);
   });
 
@@ -65,11 +69,11 @@ describe('SendBatch on real Postgres', () => {
     const who = tenant();
     const input = batch();
     const spy = reserveSpy();
-    const first = await sendBatch({ db: database.db, reserveBatch: spy.reserveBatch }, who, input);
-    const again = await sendBatch({ db: database.db, reserveBatch: spy.reserveBatch }, who, input);
+    const first = await sendBatch({ db: database.db, router, reserveBatch: spy.reserveBatch }, who, input);
+    const again = await sendBatch({ db: database.db, router, reserveBatch: spy.reserveBatch }, who, input);
     expect(again).toEqual(first);
     expect(spy.calls).toHaveLength(1);
-    await expect(sendBatch({ db: database.db, reserveBatch: spy.reserveBatch }, who, { ...input, text: 'outro' })).rejects.toMatchObject({
+    await expect(sendBatch({ db: database.db, router, reserveBatch: spy.reserveBatch }, who, { ...input, text: 'outro' })).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',
     });
   });
@@ -82,7 +86,7 @@ describe('SendBatch on real Postgres', () => {
     ['a NUL in one text', { recipients: [{ to: mobile(0), text: 'a\u0000', variables: {}, correlationId: '' }] }, /recipients\[0\].text must not contain NUL/],
   ])('refuses %s with INVALID_ARGUMENT and stores nothing', async (_, change, message) => {
     const who = tenant();
-    const err = await sendBatch({ db: database.db, reserveBatch: reserveSpy().reserveBatch }, who, batch(change)).catch((e) => e);
+    const err = await sendBatch({ db: database.db, router, reserveBatch: reserveSpy().reserveBatch }, who, batch(change)).catch((e) => e);
     expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(err.message).toMatch(message);
     expect(await database.db.select().from(messages).where(eq(messages.accountId, who.accountId))).toEqual([]);
@@ -91,7 +95,7 @@ describe('SendBatch on real Postgres', () => {
   it('stores 10,000 recipients', async () => {
     const who = tenant();
     const recipients = Array.from({ length: 10_000 }, (_, i) => ({ to: mobile(i), text: '', variables: { nome: String(i) }, correlationId: '' }));
-    const outcome = await sendBatch({ db: database.db, reserveBatch: reserveSpy().reserveBatch }, who, batch({ recipients }));
+    const outcome = await sendBatch({ db: database.db, router, reserveBatch: reserveSpy().reserveBatch }, who, batch({ recipients }));
     expect(outcome.results).toHaveLength(10_000);
     expect(outcome.results.every((r, i) => r.index === i && r.sentStatus === null)).toBe(true);
   });
@@ -100,7 +104,7 @@ describe('SendBatch on real Postgres', () => {
 describe('CancelMessage and PreviewSms', () => {
   it('cancels an unclaimed message, and a claimed one can no longer be cancelled', async () => {
     const who = tenant();
-    const outcome = await sendBatch({ db: database.db, reserveBatch: reserveSpy().reserveBatch }, who, batch());
+    const outcome = await sendBatch({ db: database.db, router, reserveBatch: reserveSpy().reserveBatch }, who, batch());
     const [a, b] = outcome.results;
     expect((await cancelMessage(database.db, who, a!.messageId))).toMatchObject({ id: a!.messageId });
     expect(await claimMessage(database.db, a!.messageId)).toBeUndefined(); // the dispatcher skips it

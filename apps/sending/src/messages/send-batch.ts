@@ -5,6 +5,7 @@ import { activeTraceId } from '@sabia/telemetry';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { getSettings } from '../customers/get-settings';
+import type { Router } from '../routing/router';
 import { toE164 } from '../customers/phone-number';
 import { batches, messages } from '../db';
 import { checkCallbackUrl } from './callback-url';
@@ -43,7 +44,7 @@ export interface BatchOutcome {
  * refused on its own by the same rules as SendSms, billing reserves the accepted ones in one
  * call, and messages and events are stored with multi-row inserts.
  */
-export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort }, principal: UserPrincipal, input: BatchInput): Promise<BatchOutcome> {
+export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; router: Router }, principal: UserPrincipal, input: BatchInput): Promise<BatchOutcome> {
   if (input.recipients.length === 0) throw new InvalidArgumentError('recipients must not be empty', { field: 'recipients' });
   if (input.recipients.length > MAX_BATCH) {
     throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH} recipients, not ${input.recipients.length}`, { field: 'recipients' });
@@ -98,7 +99,12 @@ export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort }
         idempotencyKey: `${input.idempotencyKey}#${index}`,
         requestHash,
         traceId,
-        facts: { blocked: facts.blocked.has(numbers[index]!), optedOut: facts.optedOut.has(numbers[index]!) },
+        facts: {
+          blocked: facts.blocked.has(numbers[index]!),
+          optedOut: facts.optedOut.has(numbers[index]!),
+          portedTo: facts.portedTo.get(numbers[index]!),
+        },
+        router: deps.router,
         batch: { id: batchId, index },
         partsCache,
         expiresAt,

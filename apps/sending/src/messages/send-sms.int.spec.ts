@@ -10,6 +10,10 @@ import { DEFAULT_SETTINGS, type CustomerSettings } from '../customers/settings';
 import { updateSettings } from '../customers/update-settings';
 import { messages, outbox } from '../db';
 import { sendSms, type ReservePort } from './send-sms';
+import { loadCarrierConfig } from '../routing/carrier-config';
+import { createRouter } from '../routing/router';
+import { SHIPPED_CARRIERS_FILE } from '../routing/shipped-carriers';
+const router = createRouter(loadCarrierConfig(SHIPPED_CARRIERS_FILE));
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
 
@@ -32,7 +36,7 @@ function spyReserve(answer: Awaited<ReturnType<ReservePort>> = 'reserved') {
 }
 
 const send = (who: UserPrincipal, to: string, text = 'Olá, sua fatura vence amanhã', spy = spyReserve()) =>
-  sendSms({ db: database.db, reserve: spy.reserve, release: spy.release }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
+  sendSms({ db: database.db, router, reserve: spy.reserve, release: spy.release }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
 
 const settle = (who: UserPrincipal, changes: Partial<CustomerSettings>) =>
   updateSettings(database.db, who, { settings: { ...DEFAULT_SETTINGS, ...changes }, subaccountId: '', accountDefault: true });
@@ -105,7 +109,7 @@ describe('acceptance rules on real Postgres', () => {
     const who = tenant();
     const request = { to: MOBILE, text: 'oi', idempotencyKey: 'same', correlationId: '', callbackUrl: '', validitySeconds: 0 };
     const spy = spyReserve();
-    const results = await Promise.all(Array.from({ length: 20 }, () => sendSms({ db: database.db, reserve: spy.reserve, release: spy.release }, who, request)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => sendSms({ db: database.db, router, reserve: spy.reserve, release: spy.release }, who, request)));
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
     // Requests that lost the race gave back what they reserved: one reservation remains, the stored message's.
     const kept = spy.calls.map((c) => c.messageId).filter((id) => !spy.released.includes(id));
@@ -128,7 +132,7 @@ describe('acceptance rules on real Postgres', () => {
   ])('refuses %s with INVALID_ARGUMENT and writes nothing', async (_, change) => {
     const who = tenant();
     const request = { to: MOBILE, text: 'oi', idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0, ...change };
-    await expect(sendSms({ db: database.db, ...spyReserve() }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(sendSms({ db: database.db, router, ...spyReserve() }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const rows = await database.db.select().from(messages).where(eq(messages.accountId, who.accountId));
     expect(rows).toEqual([]);
   });

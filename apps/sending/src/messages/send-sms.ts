@@ -6,6 +6,7 @@ import { activeTraceId } from '@sabia/telemetry';
 import { and, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { getSettings } from '../customers/get-settings';
+import type { Router } from '../routing/router';
 import { toE164 } from '../customers/phone-number';
 import { messages } from '../db';
 import { checkCallbackUrl } from './callback-url';
@@ -46,7 +47,7 @@ export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
  * release what they reserved and return the stored message.
  */
 export async function sendSms(
-  deps: { db: Db; reserve: ReservePort; release: ReleasePort },
+  deps: { db: Db; reserve: ReservePort; release: ReleasePort; router: Router },
   principal: UserPrincipal,
   raw: SendSmsInput,
 ): Promise<Message> {
@@ -75,6 +76,7 @@ export async function sendSms(
     requestHash,
     traceId: activeTraceId(),
     facts: checked.facts!,
+    router: deps.router,
     expiresAt: expiryOf(input.validitySeconds),
   });
   let reserved = false;

@@ -25,8 +25,8 @@ export async function storeMessages(tx: Tx, decided: Decided[]): Promise<Message
     state: refusal ? 'refused' : 'accepted',
     sentStatus: refusal?.code ?? null,
     refusalReason: refusal?.reason ?? null,
-    carrier: null,
     carrierMessageId: null,
+    concatReference: null,
     createdAt,
     submittedAt: null,
   }));

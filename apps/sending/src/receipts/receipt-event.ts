@@ -7,12 +7,20 @@ export interface ReceiptFacts {
   doneAt: string;
 }
 
-export function receiptEvent(row: MessageRow, receipt: ReceiptFacts, receivedAt: Date): Uint8Array {
+/** A receipt for one part of a message. */
+export function receiptEvent(
+  row: MessageRow,
+  part: { part: number; carrierMessageId: string },
+  receipt: ReceiptFacts,
+  receivedAt: Date,
+): Uint8Array {
   return sendingEvents.ReceiptReceived.encode({
     messageId: row.id,
     accountId: row.accountId,
     subaccountId: row.subaccountId,
-    carrierMessageId: row.carrierMessageId ?? '',
+    carrierMessageId: part.carrierMessageId,
+    part: part.part,
+    parts: row.parts,
     stat: receipt.stat,
     err: receipt.err,
     doneAt: new Date(receipt.doneAt),

@@ -3,8 +3,11 @@ import { eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { earlyReceipts, messages, outbox } from '../db';
-import { recordSubmit } from '../dispatch/record-submit';
+import { sendingEvents } from '@sabia/contracts';
+import { earlyReceipts, messageParts, messages, outbox } from '../db';
+import { finishSubmission } from '../dispatch/finish-submission';
+import { recordPart } from '../dispatch/record-part';
+import type { MessageRow } from '../messages/message';
 import { recordReceipt } from './record-receipt';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -15,38 +18,75 @@ beforeAll(async () => {
 
 afterAll(() => database.drop());
 
-async function submittingMessage(): Promise<string> {
+async function submittingMessage(parts = 1): Promise<MessageRow> {
   const id = uuidv7();
-  await database.db.insert(messages).values({
-    id, accountId: 'acme', subaccountId: 'acme-main', userId: 'u', to: '+5511987654321', text: 'oi',
-    encoding: 'GSM7', parts: 1, state: 'submitting', idempotencyKey: id, requestHash: 'h',
-  });
-  return id;
+  const [row] = await database.db
+    .insert(messages)
+    .values({
+      id, accountId: 'acme', subaccountId: 'acme-main', userId: 'u', to: '+5511987654321', text: 'oi',
+      encoding: 'GSM7', parts, state: 'submitting', idempotencyKey: id, requestHash: 'h', carrier: 'vivo',
+    })
+    .returning();
+  return row!;
 }
+
+const accept = (message: MessageRow, carrierMessageId: string, part = 1) =>
+  recordPart(database.db, { message, part, carrier: 'vivo', carrierMessageId, sentStatus: 2 });
 
 const receipt = { stat: 'DELIVRD', err: '000', doneAt: new Date().toISOString() };
 
 describe('a receipt racing its submit_sm_resp', () => {
   it('is announced exactly once whichever transaction commits first', async () => {
-    const ids = await Promise.all(Array.from({ length: 40 }, submittingMessage));
+    const rows = await Promise.all(Array.from({ length: 40 }, () => submittingMessage()));
     await Promise.all(
-      ids.map((id, i) =>
-        Promise.all([
-          recordSubmit(database.db, { messageId: id, carrier: 'sim', carrierMessageId: `c${i}`, sentStatus: 2 }),
-          recordReceipt(database.db, { carrier: 'sim', carrierMessageId: `c${i}`, receipt }),
-        ]),
+      rows.map((row, i) =>
+        Promise.all([accept(row, `c${i}`), recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: `c${i}`, receipt })]),
       ),
     );
     expect(await database.db.select().from(earlyReceipts)).toEqual([]);
     const receipts = await database.db.select().from(outbox).where(eq(outbox.subject, 'sabia.sending.receipt-received.v1'));
-    expect(receipts).toHaveLength(ids.length);
+    expect(receipts).toHaveLength(rows.length);
   });
 
   it('keeps a receipt for an unknown id until its submit is recorded', async () => {
-    const id = await submittingMessage();
-    expect(await recordReceipt(database.db, { carrier: 'sim', carrierMessageId: 'late-1', receipt })).toBe('parked');
+    const row = await submittingMessage();
+    expect(await recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: 'late-1', receipt })).toBe('parked');
+    // The same id from another carrier is another message's: it does not release this one.
+    await recordPart(database.db, { message: await submittingMessage(), part: 1, carrier: 'tim', carrierMessageId: 'late-1', sentStatus: 2 });
     expect(await database.db.select().from(earlyReceipts)).toHaveLength(1);
-    await recordSubmit(database.db, { messageId: id, carrier: 'sim', carrierMessageId: 'late-1', sentStatus: 2 });
+    await accept(row, 'late-1');
     expect(await database.db.select().from(earlyReceipts)).toEqual([]);
+  });
+
+  it('matches each receipt of a two-part message to its part, and announces the first level once', async () => {
+    const row = await submittingMessage(2);
+    await accept(row, 'p1', 1);
+    await accept(row, 'p2', 2);
+    expect(await finishSubmission(database.db, { messageId: row.id, carrier: 'vivo', totalParts: 2, unsent: 2 })).toBe(true);
+    expect(await finishSubmission(database.db, { messageId: row.id, carrier: 'vivo', totalParts: 2, unsent: 2 })).toBe(false);
+    await recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: 'p2', receipt });
+    const events = await database.db.select().from(outbox);
+    const receipts = events
+      .filter((e) => e.subject === 'sabia.sending.receipt-received.v1')
+      .map((e) => sendingEvents.ReceiptReceived.decode(e.payload))
+      .filter((r) => r.messageId === row.id);
+    expect(receipts.map((r) => [r.part, r.parts, r.carrierMessageId])).toEqual([[2, 2, 'p2']]);
+    const sent = events
+      .filter((e) => e.subject === 'sabia.sending.message-sent.v1')
+      .map((e) => sendingEvents.MessageSent.decode(e.payload))
+      .filter((m) => m.messageId === row.id);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.partStatuses.map((p) => [p.part, p.sentStatus, p.carrierMessageId])).toEqual([[1, 2, 'p1'], [2, 2, 'p2']]);
+  });
+
+  it('gives parts never submitted the refused part\'s code, and the message that code', async () => {
+    const row = await submittingMessage(3);
+    await accept(row, 'q1', 1);
+    await recordPart(database.db, { message: row, part: 2, carrier: 'vivo', carrierMessageId: '', sentStatus: 103 });
+    await finishSubmission(database.db, { messageId: row.id, carrier: 'vivo', totalParts: 3, unsent: 103 });
+    const [stored] = await database.db.select().from(messages).where(eq(messages.id, row.id));
+    expect(stored).toMatchObject({ state: 'failed', sentStatus: 103, carrierMessageId: 'q1' });
+    const parts = await database.db.select().from(messageParts).where(eq(messageParts.messageId, row.id));
+    expect(parts.map((p) => [p.part, p.sentStatus]).sort()).toEqual([[1, 2], [2, 103], [3, 103]]);
   });
 });

@@ -1,11 +1,17 @@
 import type { Logger } from '@sabia/logger';
 import { registerTraceTlv, TRACE_TLV_TAG } from '@sabia/smpp';
 import smpp from 'smpp';
+import type { BindConfig } from '../routing/carrier-config';
 
+/** One part as it goes over SMPP: already encoded and split (libs/sms-encoding). */
 export interface SubmitRequest {
   to: string;
   from: string;
-  text: string;
+  /** short_message octets: UDH (if any), then the text in the part's data coding. */
+  shortMessage: Uint8Array;
+  dataCoding: number;
+  /** True when shortMessage starts with a UDH (esm_class UDHI, 0x40). */
+  udh: boolean;
   /** W3C traceparent, carried to the SMSC in a vendor TLV. */
   traceparent?: string;
 }
@@ -17,6 +23,12 @@ export interface SubmitResult {
 
 const SUBMIT_TIMEOUT_MS = 30_000;
 const BIND_WAIT_MS = 10_000;
+const ESM_CLASS_UDHI = 0x40;
+// ESME_RTHROTTLED and ESME_RMSGQFUL: the carrier asks us to slow down.
+const SLOW_DOWN = new Set([0x58, 0x14]);
+const THROTTLE_PAUSE_MS = { first: 200, max: 5_000 };
+/** Resubmits after "slow down" before the dispatcher is told (and retries the message later). */
+const THROTTLE_RETRIES = 20;
 
 /**
  * One transceiver bind to an SMSC: a window of in-flight submits, enquire_link, and
@@ -32,13 +44,17 @@ export class SmppBind {
   private inFlight = 0;
   private readonly windowWaiters: Array<() => void> = [];
   private readonly boundWaiters = new Set<() => void>();
+  /** Earliest time the next submit may leave (our cap, or the carrier's "slow down"). */
+  private nextSlotAt = 0;
+  private throttlePauseMs = 0;
 
   constructor(
     private readonly opts: {
-      url: string;
-      systemId: string;
-      password: string;
-      window: number;
+      bind: BindConfig;
+      /** The carrier's id, for logs. */
+      carrier: string;
+      /** Whether to ask for delivery receipts (registered_delivery). */
+      receipts: boolean;
       logger: Logger;
       onDeliver(pdu: smpp.Pdu): Promise<void>;
     },
@@ -50,10 +66,40 @@ export class SmppBind {
     this.connect();
   }
 
+  get window(): number {
+    return this.opts.bind.window;
+  }
+
+  /** submit_sm in flight or waiting for a window slot: how busy this bind is. */
+  get load(): number {
+    return this.inFlight + this.windowWaiters.length;
+  }
+
+  /**
+   * Submits one part. When the carrier answers ESME_RTHROTTLED or ESME_RMSGQFUL, this bind
+   * pauses (doubling up to 5 s) and submits the same part again; only after many refusals is
+   * the answer handed back for the dispatcher to retry the message later.
+   */
   async submit(req: SubmitRequest): Promise<SubmitResult> {
+    let result: SubmitResult | undefined;
+    for (let attempt = 0; attempt <= THROTTLE_RETRIES; attempt++) {
+      result = await this.submitOnce(req);
+      if (!SLOW_DOWN.has(result.commandStatus)) {
+        this.throttlePauseMs = 0;
+        return result;
+      }
+      this.throttlePauseMs = Math.min(THROTTLE_PAUSE_MS.max, this.throttlePauseMs ? this.throttlePauseMs * 2 : THROTTLE_PAUSE_MS.first);
+      this.nextSlotAt = Math.max(this.nextSlotAt, Date.now() + this.throttlePauseMs);
+      this.opts.logger.debug({ carrier: this.opts.carrier, pauseMs: this.throttlePauseMs }, 'carrier asked to slow down');
+    }
+    return result!;
+  }
+
+  private async submitOnce(req: SubmitRequest): Promise<SubmitResult> {
     await this.waitBound();
     await this.acquireWindow();
     try {
+      await this.waitForSlot();
       return await new Promise<SubmitResult>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('submit_sm timed out')), SUBMIT_TIMEOUT_MS);
         const fields: Record<string, unknown> = {
@@ -62,12 +108,12 @@ export class SmppBind {
           dest_addr_ton: 1,
           dest_addr_npi: 1,
           destination_addr: req.to.replace(/^\+/, ''),
-          registered_delivery: 1,
+          registered_delivery: this.opts.receipts ? 1 : 0,
+          esm_class: req.udh ? ESM_CLASS_UDHI : 0,
+          data_coding: req.dataCoding,
+          // Octets as they are: the smpp package would otherwise re-encode a string itself.
+          short_message: Buffer.from(req.shortMessage),
         };
-        // Up to 254 octets fit short_message; longer texts go whole in message_payload
-        // (SMPP 3.4 §5.3.2.32) until UDH concatenation lands.
-        if (Buffer.byteLength(req.text, 'utf16le') > 140) fields.message_payload = req.text;
-        else fields.short_message = req.text;
         if (req.traceparent) fields[TRACE_TLV_TAG] = req.traceparent;
         const sent = this.session!.submit_sm(fields, (pdu) => {
           clearTimeout(timer);
@@ -105,22 +151,33 @@ export class SmppBind {
     });
   }
 
+  /** Spaces submits to the bind's cap (maxPerSecond) and honours a "slow down" pause. */
+  private async waitForSlot(): Promise<void> {
+    const perSecond = this.opts.bind.maxPerSecond;
+    const now = Date.now();
+    const at = Math.max(now, this.nextSlotAt);
+    this.nextSlotAt = perSecond > 0 ? at + 1000 / perSecond : at;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
+
   private connect(): void {
-    const { hostname, port } = new URL(this.opts.url);
-    const session = smpp.connect({ host: hostname, port: Number(port), auto_enquire_link_period: 30_000 });
+    const { bind } = this.opts;
+    const url = new URL(bind.url);
+    const tls = url.protocol === 'smpps:';
+    const session = smpp.connect({ host: url.hostname, port: Number(url.port), tls, auto_enquire_link_period: 30_000 });
     this.session = session;
-    session.on('connect', () => {
+    session.on(tls ? 'secureConnect' : 'connect', () => {
       // Node leaves Nagle on for plain sockets; with a window, delayed ACKs stall throughput.
       session.socket.setNoDelay(true);
-      session.bind_transceiver({ system_id: this.opts.systemId, password: this.opts.password }, (pdu) => {
+      session.bind_transceiver({ system_id: bind.systemId, password: bind.password }, (pdu) => {
         if (pdu.command_status !== 0) {
-          this.opts.logger.error({ status: pdu.command_status }, 'SMPP bind refused');
+          this.opts.logger.error({ carrier: this.opts.carrier, systemId: bind.systemId, status: pdu.command_status }, 'SMPP bind refused');
           session.destroy();
           return;
         }
         this.attempt = 0;
         this.bound = true;
-        this.opts.logger.info({ url: this.opts.url }, 'SMPP bound');
+        this.opts.logger.info({ carrier: this.opts.carrier, url: bind.url, systemId: bind.systemId }, 'SMPP bound');
         for (const wake of this.boundWaiters) wake();
       });
     });
@@ -144,7 +201,7 @@ export class SmppBind {
       this.bound = false;
       if (this.stopped) return;
       const delay = Math.min(30_000, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
-      this.opts.logger.warn({ delayMs: Math.round(delay) }, 'SMPP connection closed; reconnecting');
+      this.opts.logger.warn({ carrier: this.opts.carrier, delayMs: Math.round(delay) }, 'SMPP connection closed; reconnecting');
       setTimeout(() => !this.stopped && this.connect(), delay);
     });
   }
@@ -166,7 +223,7 @@ export class SmppBind {
   }
 
   private acquireWindow(): Promise<void> {
-    if (this.inFlight < this.opts.window) {
+    if (this.inFlight < this.opts.bind.window) {
       this.inFlight++;
       return Promise.resolve();
     }

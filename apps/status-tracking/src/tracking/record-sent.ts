@@ -2,7 +2,8 @@ import { applyOnce, enqueueEvents, SUBJECTS } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { invariant } from '@sabia/errors';
-import { sql } from 'drizzle-orm';
+import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
+import { eq, sql } from 'drizzle-orm';
 import { messageStatus, outbox, processedEvents, statusHistory } from '../db';
 import { statusChangedEvent } from './status-changed-event';
 
@@ -44,6 +45,20 @@ export async function recordSent(db: Db, eventId: string, sent: sendingEvents.Me
       .returning();
     invariant(row!.sentStatus === sent.sentStatus, `message ${sent.messageId} already has first level ${row!.sentStatus}, got ${sent.sentStatus}`);
     await tx.insert(statusHistory).values({ messageId: sent.messageId, accountId: sent.accountId, level: 1, code: sent.sentStatus, at });
-    await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row!, { sentStatus: sent.sentStatus, at }) }]);
+    const events = [{ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row!, { sentStatus: sent.sentStatus, at, partStatuses: sent.partStatuses }) }];
+    // A split message's second level starts as 401 MESSAGE_SPLIT until its parts' receipts
+    // decide it (deliveredStatusOfParts); receipts that came first have decided already.
+    if (sent.sentStatus === SENT_STATUS.SENT_SUCCESS && row!.parts > 1 && row!.deliveredStatus === null) {
+      const [split] = await tx
+        .update(messageStatus)
+        .set({ deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, deliveredAt: at })
+        .where(eq(messageStatus.messageId, sent.messageId))
+        .returning();
+      await tx.insert(statusHistory).values({
+        messageId: sent.messageId, accountId: sent.accountId, level: 2, code: DELIVERED_STATUS.MESSAGE_SPLIT, detail: `sent in ${row!.parts} parts`, at,
+      });
+      events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(split!, { deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, at }) });
+    }
+    await enqueueEvents(tx, outbox, events);
   });
 }

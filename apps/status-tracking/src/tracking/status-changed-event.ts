@@ -1,9 +1,12 @@
-import { statusEvents } from '@sabia/contracts';
+import { statusEvents, type common } from '@sabia/contracts';
 import type { messageStatus } from '../db';
 
 type Row = typeof messageStatus.$inferSelect;
 
-export function statusChangedEvent(row: Row, change: { sentStatus?: number; deliveredStatus?: number; at: Date }): Uint8Array {
+export function statusChangedEvent(
+  row: Row,
+  change: { sentStatus?: number; deliveredStatus?: number; at: Date; partStatuses?: common.PartStatus[] },
+): Uint8Array {
   return statusEvents.StatusChanged.encode({
     messageId: row.messageId,
     accountId: row.accountId,
@@ -12,5 +15,6 @@ export function statusChangedEvent(row: Row, change: { sentStatus?: number; deli
     deliveredStatus: change.deliveredStatus ?? 0,
     at: change.at,
     parts: row.parts,
+    partStatuses: change.partStatuses ?? [],
   }).finish();
 }

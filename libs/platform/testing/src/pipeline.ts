@@ -2,9 +2,12 @@ import { signToken, type UserPrincipal } from '@sabia/auth';
 import { billing, sending, status } from '@sabia/contracts';
 import { callUnary, createClient } from '@sabia/grpc-kit';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testEnv } from './env';
 import { startOtlpReceiver } from './otlp-receiver';
-import { freePort, spawnService, type ServiceProcess } from './service-process';
+import { freePort, REPO_ROOT, spawnService, type ServiceProcess } from './service-process';
 import { dropNamespace } from './nats-namespace';
 import { createTestDatabase, testNamespace } from './test-database';
 
@@ -14,10 +17,11 @@ export const SECRET = randomBytes(24).toString('hex');
  * The whole SMS path as separate processes — carrier-sim, billing, status-tracking, sending —
  * on a fresh database, their own NATS namespace and a real OTLP endpoint.
  */
-export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean } = {}) {
+export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; profiles?: Record<string, Record<string, unknown>> } = {}) {
   // carrier: false leaves sending's SMPP pointed at a closed port, so nothing is submitted:
   // for measuring acceptance alone.
   const withCarrier = opts.carrier !== false;
+  const profilesFile = writeProfiles(opts.profiles ?? {});
   const db = await createTestDatabase();
   const otlp = await startOtlpReceiver();
   const [smppPort, simHttpPort, sendingPort, statusPort, billingPort] = await Promise.all(
@@ -33,14 +37,15 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean } 
     ...(opts.otlp === false ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' }),
   };
   const env = {
-    'carrier-sim': { ...common, SMPP_PORT: String(smppPort), HTTP_PORT: String(simHttpPort), RECEIPT_DELAY_MS: '50' },
+    'carrier-sim': { ...common, SMPP_PORT: String(smppPort), HTTP_PORT: String(simHttpPort), PROFILES_FILE: profilesFile },
     billing: { ...common, GRPC_PORT: String(billingPort) },
     'status-tracking': { ...common, GRPC_PORT: String(statusPort) },
     sending: {
       ...common,
       GRPC_PORT: String(sendingPort),
       BILLING_GRPC_ADDR: `127.0.0.1:${billingPort}`,
-      SMPP_URL: `smpp://127.0.0.1:${smppPort}`,
+      // Every carrier in config/carriers.json binds to this carrier-sim, by its own system_id.
+      CARRIER_SIM_ADDR: `127.0.0.1:${smppPort}`,
     },
   };
   const ready: Record<keyof typeof env, RegExp> = {
@@ -69,12 +74,25 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean } 
   return {
     db,
     otlp,
+    /** carrier-sim's HTTP control API (counts, submits, MO injection). */
+    simUrl: `http://127.0.0.1:${simHttpPort}`,
     clients,
     processes,
     start,
     tokenFor: (account: string, role: UserPrincipal['role'] = 'administrador') =>
       signToken(SECRET, { kind: 'user', accountId: account, subaccountId: `${account}-main`, userId: 'u1', role }),
     call: callUnary,
+    /** SendSms with defaults for every field a test does not care about (a fresh idempotency key). */
+    sendSms: (token: string, req: Partial<sending.SendSmsRequest> = {}) =>
+      callUnary(clients.sending, clients.sending.sendSms, {
+        to: '+5511987654321',
+        text: 'Olá, Sabiá',
+        idempotencyKey: `k-${randomBytes(8).toString('hex')}`,
+        correlationId: '',
+        callbackUrl: '',
+        validitySeconds: 0,
+        ...req,
+      }, { token }),
     async stop() {
       for (const client of Object.values(clients)) client.close();
       await Promise.all([...processes.values()].map((p) => p.stop()));
@@ -83,6 +101,23 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean } 
       await dropNamespace(testEnv.NATS_URL, common.NATS_NAMESPACE);
     },
   };
+}
+
+/**
+ * carrier-sim profiles for the shipped carriers, fast and deterministic: receipts after 50 ms,
+ * every message delivered, Oi and Sercomtel without receipts, as in production.
+ */
+function writeProfiles(overrides: Record<string, Record<string, unknown>>): string {
+  const carriers = JSON.parse(readFileSync(join(REPO_ROOT, 'config/carriers.json'), 'utf8')) as { carriers: Array<{ id: string; sendsReceipts?: boolean }> };
+  const accounts = carriers.carriers.map((c) => ({
+    systemId: c.id,
+    receiptDelayMs: 50,
+    sendsReceipts: c.sendsReceipts !== false,
+    ...overrides[c.id],
+  }));
+  const path = join(mkdtempSync(join(tmpdir(), 'sabia-sim-')), 'profiles.json');
+  writeFileSync(path, JSON.stringify({ accounts }));
+  return path;
 }
 
 export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '../../../..');
+export const REPO_ROOT = join(__dirname, '../../../..');
+const ROOT = REPO_ROOT;
 
 export interface ServiceProcess {
   name: string;

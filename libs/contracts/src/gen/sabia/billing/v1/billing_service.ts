@@ -147,7 +147,11 @@ export interface Transfer {
   /** Message the transfer is for. */
   messageId: string;
   /** When it was written. */
-  createdAt: Date | undefined;
+  createdAt:
+    | Date
+    | undefined;
+  /** The message part it bills (1-based; 0 for transfers not tied to a message). */
+  part: number;
 }
 
 function createBaseReserveRequest(): ReserveRequest {
@@ -1061,6 +1065,7 @@ function createBaseTransfer(): Transfer {
     pendingId: "",
     messageId: "",
     createdAt: undefined,
+    part: 0,
   };
 }
 
@@ -1095,6 +1100,9 @@ export const Transfer: MessageFns<Transfer> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(74).fork()).join();
+    }
+    if (message.part !== 0) {
+      writer.uint32(80).uint32(message.part);
     }
     return writer;
   },
@@ -1184,6 +1192,14 @@ export const Transfer: MessageFns<Transfer> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.part = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1210,6 +1226,7 @@ export const Transfer: MessageFns<Transfer> = {
     message.pendingId = object.pendingId ?? "";
     message.messageId = object.messageId ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.part = object.part ?? 0;
     return message;
   },
 };

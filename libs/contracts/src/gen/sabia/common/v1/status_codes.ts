@@ -5,6 +5,7 @@
 // source: sabia/common/v1/status_codes.proto
 
 /* eslint-disable */
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 export const protobufPackage = "sabia.common.v1";
 
@@ -55,4 +56,115 @@ export enum DeliveredStatus {
   /** DELIVERED_STATUS_MESSAGE_SPLIT - The text exceeded one part and was split. */
   DELIVERED_STATUS_MESSAGE_SPLIT = 401,
   UNRECOGNIZED = -1,
+}
+
+/**
+ * The first level of one part of a message. Billing posts the parts a carrier accepted and
+ * voids the others, so a message whose second part was refused is billed for its first.
+ */
+export interface PartStatus {
+  /** 1-based part number. */
+  part: number;
+  /** What the carrier answered for this part. */
+  sentStatus: SentStatus;
+  /** The carrier's id for the part (empty when it issued none). */
+  carrierMessageId: string;
+}
+
+function createBasePartStatus(): PartStatus {
+  return { part: 0, sentStatus: 0, carrierMessageId: "" };
+}
+
+export const PartStatus: MessageFns<PartStatus> = {
+  encode(message: PartStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.part !== 0) {
+      writer.uint32(8).uint32(message.part);
+    }
+    if (message.sentStatus !== 0) {
+      writer.uint32(16).int32(message.sentStatus);
+    }
+    if (message.carrierMessageId !== "") {
+      writer.uint32(26).string(message.carrierMessageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.part = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sentStatus = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.carrierMessageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PartStatus>, I>>(base?: I): PartStatus {
+    return PartStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartStatus>, I>>(object: I): PartStatus {
+    const message = createBasePartStatus();
+    message.part = object.part ?? 0;
+    message.sentStatus = object.sentStatus ?? 0;
+    message.carrierMessageId = object.carrierMessageId ?? "";
+    return message;
+  },
+};
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
+
+export type DeepPartial<T> = T extends bigint ? string | number | bigint
+  : T extends Builtin ? T : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
+
+type KeysOfUnion<T> = T extends T ? keyof T : never;
+export type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+export interface MessageFns<T> {
+  encode(message: T, writer?: BinaryWriter): BinaryWriter;
+  decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
+  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
 }

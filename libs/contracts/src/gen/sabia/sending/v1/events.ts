@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { SentStatus } from "../../common/v1/status_codes";
+import { PartStatus, SentStatus } from "../../common/v1/status_codes";
 
 export const protobufPackage = "sabia.sending.v1";
 
@@ -57,6 +57,8 @@ export interface MessageSent {
   carrier: string;
   /** Caller's correlation id. */
   correlationId: string;
+  /** Each part's first level, in part order (empty for a message refused before submission). */
+  partStatuses: PartStatus[];
 }
 
 /** Subject sabia.sending.receipt-received.v1: a carrier delivery receipt (DLR) for a part. */
@@ -78,7 +80,13 @@ export interface ReceiptReceived {
     | Date
     | undefined;
   /** When we received it. */
-  receivedAt: Date | undefined;
+  receivedAt:
+    | Date
+    | undefined;
+  /** Which part the receipt is for (1-based). */
+  part: number;
+  /** Number of parts the message has. */
+  parts: number;
 }
 
 function createBaseMessageAccepted(): MessageAccepted {
@@ -207,6 +215,7 @@ function createBaseMessageSent(): MessageSent {
     parts: 0,
     carrier: "",
     correlationId: "",
+    partStatuses: [],
   };
 }
 
@@ -238,6 +247,9 @@ export const MessageSent: MessageFns<MessageSent> = {
     }
     if (message.correlationId !== "") {
       writer.uint32(74).string(message.correlationId);
+    }
+    for (const v of message.partStatuses) {
+      PartStatus.encode(v!, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -327,6 +339,14 @@ export const MessageSent: MessageFns<MessageSent> = {
             message.correlationId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.partStatuses.push(PartStatus.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -353,6 +373,7 @@ export const MessageSent: MessageFns<MessageSent> = {
     message.parts = object.parts ?? 0;
     message.carrier = object.carrier ?? "";
     message.correlationId = object.correlationId ?? "";
+    message.partStatuses = object.partStatuses?.map((e) => PartStatus.fromPartial(e)) || [];
     return message;
   },
 };
@@ -367,6 +388,8 @@ function createBaseReceiptReceived(): ReceiptReceived {
     err: "",
     doneAt: undefined,
     receivedAt: undefined,
+    part: 0,
+    parts: 0,
   };
 }
 
@@ -395,6 +418,12 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
     }
     if (message.receivedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.receivedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.part !== 0) {
+      writer.uint32(72).uint32(message.part);
+    }
+    if (message.parts !== 0) {
+      writer.uint32(80).uint32(message.parts);
     }
     return writer;
   },
@@ -476,6 +505,22 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
             message.receivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.part = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.parts = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -501,6 +546,8 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
     message.err = object.err ?? "";
     message.doneAt = object.doneAt ?? undefined;
     message.receivedAt = object.receivedAt ?? undefined;
+    message.part = object.part ?? 0;
+    message.parts = object.parts ?? 0;
     return message;
   },
 };

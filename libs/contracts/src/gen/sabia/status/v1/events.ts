@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { DeliveredStatus, SentStatus } from "../../common/v1/status_codes";
+import { DeliveredStatus, PartStatus, SentStatus } from "../../common/v1/status_codes";
 
 export const protobufPackage = "sabia.status.v1";
 
@@ -34,10 +34,21 @@ export interface StatusChanged {
     | undefined;
   /** Number of parts the message has. */
   parts: number;
+  /** Each part's first level, when this change set the first level of a submitted message. */
+  partStatuses: PartStatus[];
 }
 
 function createBaseStatusChanged(): StatusChanged {
-  return { messageId: "", accountId: "", subaccountId: "", sentStatus: 0, deliveredStatus: 0, at: undefined, parts: 0 };
+  return {
+    messageId: "",
+    accountId: "",
+    subaccountId: "",
+    sentStatus: 0,
+    deliveredStatus: 0,
+    at: undefined,
+    parts: 0,
+    partStatuses: [],
+  };
 }
 
 export const StatusChanged: MessageFns<StatusChanged> = {
@@ -62,6 +73,9 @@ export const StatusChanged: MessageFns<StatusChanged> = {
     }
     if (message.parts !== 0) {
       writer.uint32(56).uint32(message.parts);
+    }
+    for (const v of message.partStatuses) {
+      PartStatus.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -135,6 +149,14 @@ export const StatusChanged: MessageFns<StatusChanged> = {
             message.parts = reader.uint32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.partStatuses.push(PartStatus.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -159,6 +181,7 @@ export const StatusChanged: MessageFns<StatusChanged> = {
     message.deliveredStatus = object.deliveredStatus ?? 0;
     message.at = object.at ?? undefined;
     message.parts = object.parts ?? 0;
+    message.partStatuses = object.partStatuses?.map((e) => PartStatus.fromPartial(e)) || [];
     return message;
   },
 };

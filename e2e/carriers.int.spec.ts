@@ -1,0 +1,165 @@
+// Issue 4 over real SMPP: sending routes by number range and portability to the carrier's own
+// binds on carrier-sim (one system_id per carrier), splits long texts per the carrier's
+// abilities, and status-tracking and billing follow every part.
+import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { DeliveredStatus, SentStatus, type sending } from '@sabia/contracts';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPipeline, waitFor, type Pipeline } from '@sabia/testing';
+
+let p: Pipeline;
+let token: string;
+
+beforeAll(async () => {
+  p = await startPipeline({
+    otlp: false,
+    profiles: {
+      claro: { deliveredShare: 0 }, // every Claro message ends undelivered (104)
+      nextel: { rejectShare: 1, rejectStatus: 0x45 }, // Nextel refuses every submit (103)
+      algar: { maxSubmitsPerSecond: 10 }, // a 10/s cap, answered with ESME_RTHROTTLED above it
+    },
+  });
+  token = await p.tokenFor('acme');
+}, 120_000);
+
+afterAll(async () => {
+  await p?.stop();
+});
+
+const send = (req: Partial<sending.SendSmsRequest>) => p.sendSms(token, req);
+
+const statusOf = async (id: string) => (await p.call(p.clients.status, p.clients.status.getStatus, { messageId: id }, { token })).status!;
+
+const eventually = <T>(id: string, ready: (s: Awaited<ReturnType<typeof statusOf>>) => T | undefined, what: string) =>
+  waitFor(async () => ready(await statusOf(id)), `${what} for ${id}`, 20_000);
+
+const transfersOf = async (id: string) =>
+  (await p.call(p.clients.billing, p.clients.billing.listTransfers, { messageId: id }, { token })).transfers;
+
+const settled = (id: string) =>
+  waitFor(async () => {
+    const transfers = await transfersOf(id);
+    const pending = transfers.filter((t) => t.kind === 'pending').length;
+    return pending > 0 && transfers.length === 2 * pending ? transfers : undefined;
+  }, `every part of ${id} settled`, 20_000);
+
+interface SimSubmit { systemId: string; to: string; esmClass: number; udhHex: string; text: string }
+const submitsTo = async (systemId: string, to: string): Promise<SimSubmit[]> => {
+  const all = (await (await fetch(`${p.simUrl}/submits?systemId=${systemId}`)).json()) as SimSubmit[];
+  return all.filter((s) => s.to === to.replace('+', ''));
+};
+
+async function sql(query: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: p.db.url });
+  await client.connect();
+  try {
+    return (await client.query(query, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+// GSM-7 and over 160 septets: two concatenated parts (153 + the rest).
+const LONG = 'Sua fatura de novembro fechou em R$ 152,30 e vence no dia 10. Pague pelo app, pelo Pix ou no boleto enviado por e-mail. Duvidas? Responda esta mensagem ou ligue 4004-0000 a qualquer hora.';
+// With an accent (UCS-2 where accents are allowed): transliterated for Sercomtel.
+const ACCENTED = 'Sua fatura de novembro fechou em R$ 152,30 e vence no dia 10. Pague pelo app, pelo Pix ou no boleto enviado por e-mail. Dúvidas? Responda esta mensagem ou ligue 4004-0000.';
+
+describe('carriers over SMPP', () => {
+  it('sends a two-part message as concatenated parts with one reference, reports 401 then 4, and bills both parts', async () => {
+    const to = '+5511987650001'; // Vivo range
+    const { message } = await send({ to, text: LONG });
+    expect(message!.parts).toBe(2);
+    const final = await eventually(message!.id, (s) => (s.deliveredStatus === DeliveredStatus.DELIVERED_STATUS_DELIVERED_SUCCESS ? s : undefined), 'both receipts');
+    expect(final.sentStatus).toBe(SentStatus.SENT_STATUS_SENT_SUCCESS);
+
+    const parts = await submitsTo('vivo', to);
+    expect(parts).toHaveLength(2);
+    expect(parts.every((s) => (s.esmClass & 0x40) === 0x40)).toBe(true);
+    const [ref1, ref2] = parts.map((s) => s.udhHex.slice(6, 8));
+    expect(parts.map((s) => s.udhHex.slice(0, 6) + s.udhHex.slice(8))).toEqual(['0500030201', '0500030202']);
+    expect(ref1).toBe(ref2);
+    expect(parts.map((s) => s.text).join('')).toBe(LONG);
+
+    const history = await sql('select level, code from status.status_history where message_id = $1 order by id', [message!.id]);
+    // The message's 401 (split), and one receipt per part.
+    const second = history.filter((h) => h.level === 2).map((h) => h.code);
+    expect(second.filter((c) => c === 401)).toHaveLength(1);
+    expect(second.filter((c) => c === 4)).toHaveLength(2);
+
+    const transfers = await settled(message!.id);
+    expect(transfers.filter((t) => t.kind === 'post_pending').map((t) => t.part).sort()).toEqual([1, 2]);
+  });
+
+  it('gives the next long message to the same handset another reference', async () => {
+    const to = '+5511987650002';
+    const ids = [];
+    for (let i = 0; i < 2; i++) ids.push((await send({ to, text: LONG })).message!.id);
+    await Promise.all(ids.map((id) => eventually(id, (s) => (s.sentStatus ? s : undefined), 'the first level')));
+    const refs = new Set((await submitsTo('vivo', to)).map((s) => s.udhHex.slice(6, 8)));
+    expect(refs.size).toBe(2);
+  });
+
+  it('marks "(1/2)" parts and transliterates for a carrier that neither concatenates nor takes accents (Sercomtel)', async () => {
+    const to = '+5543991230003'; // Sercomtel range
+    const { message } = await send({ to, text: ACCENTED });
+    const status = await eventually(message!.id, (s) => (s.sentStatus ? s : undefined), 'the first level');
+    expect(status.sentStatus).toBe(SentStatus.SENT_STATUS_SENT_SUCCESS);
+    const parts = await submitsTo('sercomtel', to);
+    expect(parts.map((s) => s.esmClass & 0x40)).toEqual([0, 0]);
+    expect(parts.map((s) => s.text.slice(0, 6))).toEqual(['(1/2) ', '(2/2) ']);
+    expect(parts.map((s) => s.text.slice(6)).join('')).toBe(ACCENTED.replace('Dúvidas', 'Duvidas'));
+  });
+
+  it('ends an Oi message at the first level: no receipt, billed once', async () => {
+    const { message } = await send({ to: '+5571985230004' });
+    await eventually(message!.id, (s) => (s.sentStatus === SentStatus.SENT_STATUS_SENT_SUCCESS ? s : undefined), 'SENT_SUCCESS');
+    expect((await submitsTo('oi', '+5571985230004'))).toHaveLength(1);
+    const transfers = await settled(message!.id);
+    expect(transfers.map((t) => t.kind)).toEqual(['pending', 'post_pending']);
+    await new Promise((r) => setTimeout(r, 500)); // a receipt would have come after 50 ms
+    expect((await statusOf(message!.id)).deliveredStatus).toBe(DeliveredStatus.DELIVERED_STATUS_UNSPECIFIED);
+  });
+
+  it('reports an undelivered message as 104 and still bills it (the carrier accepted it)', async () => {
+    const { message } = await send({ to: '+5521961230005' }); // Claro: deliveredShare 0
+    const status = await eventually(message!.id, (s) => (s.deliveredStatus ? s : undefined), 'the receipt');
+    expect([status.sentStatus, status.deliveredStatus]).toEqual([SentStatus.SENT_STATUS_SENT_SUCCESS, DeliveredStatus.DELIVERED_STATUS_NOT_DELIVERED]);
+    expect((await settled(message!.id)).map((t) => t.kind)).toEqual(['pending', 'post_pending']);
+  });
+
+  it('reports a submit the carrier refuses as 103 and never bills it', async () => {
+    const { message } = await send({ to: '+5511970123006' }); // Nextel: every submit refused
+    const status = await eventually(message!.id, (s) => (s.sentStatus ? s : undefined), 'the first level');
+    expect(status.sentStatus).toBe(SentStatus.SENT_STATUS_REJECTED_BY_CARRIER);
+    expect((await settled(message!.id)).map((t) => t.kind)).toEqual(['pending', 'void_pending']);
+  });
+
+  it('routes a ported number to the carrier it moved to', async () => {
+    const to = '+5511987650007'; // Vivo range, ported to TIM
+    await sql(`insert into sending.ported_numbers (number, carrier) values ($1, 'tim')`, [to]);
+    const { message } = await send({ to });
+    await eventually(message!.id, (s) => (s.deliveredStatus ? s : undefined), 'the receipt');
+    expect(await submitsTo('tim', to)).toHaveLength(1);
+    expect(await submitsTo('vivo', to)).toHaveLength(0);
+  });
+
+  it('refuses a number no carrier serves with 214 and submits nothing', async () => {
+    const err = await send({ to: '+5511901230008' }).then(() => undefined, (e: ServiceError) => e);
+    expect(grpcStatus[err!.code]).toBe('FAILED_PRECONDITION');
+    expect(err!.details).toMatch(/214 INVALID_CUSTOMER_CONFIGURATION: no carrier route/);
+  });
+
+  it('respects a 10/s carrier cap: throttled submits are slowed down and resent, none lost', async () => {
+    const numbers = Array.from({ length: 30 }, (_, i) => `+55349912${String(3000 + i).padStart(5, '0')}`); // Algar range
+    const ids = [];
+    for (const to of numbers) ids.push((await send({ to })).message!.id);
+    const statuses = await Promise.all(ids.map((id) => eventually(id, (s) => (s.sentStatus ? s : undefined), 'the first level')));
+    expect(statuses.every((s) => s.sentStatus === SentStatus.SENT_STATUS_SENT_SUCCESS)).toBe(true);
+    const counts = (await (await fetch(`${p.simUrl}/counts`)).json()) as { bySystemId: Record<string, { submits: number; throttled: number }> };
+    expect(counts.bySystemId.algar!.submits).toBe(30);
+    expect(counts.bySystemId.algar!.throttled).toBeGreaterThan(0);
+    // Each submit was accepted once: no message of ours got two carrier ids.
+    const rows = await sql(`select count(*)::int as n from sending.message_parts where carrier = 'algar'`);
+    expect(rows[0].n).toBe(30);
+  });
+});
