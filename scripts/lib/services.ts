@@ -89,17 +89,22 @@ export class Supervisor {
     for (const part of line.split('\n')) process.stdout.write(`${this.prefix(r.spec.name)}${part}\n`);
   }
 
-  /** SIGTERM every service (reverse start order, all at once), SIGKILL whoever is left after graceMs. */
+  /**
+   * SIGTERM every service, SIGKILL whoever is left after graceMs. Everything but the first
+   * started (carrier-sim, which sending is bound to) stops at once; it stops last, so sending
+   * does not see its SMSC vanish and start reconnecting while it shuts down.
+   */
   async stopAll(graceMs = 10_000, log: (line: string) => void = () => {}): Promise<void> {
     this.stopping = true;
     const alive = this.running.filter((r) => isRunning(r.child)).reverse();
     if (alive.length) log(`stopping ${alive.map((r) => r.spec.name).join(', ')}…`);
-    await Promise.all(
-      alive.map(async (r) => {
-        const how = await stopChild(r.child, { signal: 'SIGTERM', graceMs, group: true });
-        if (how === 'killed') log(`${r.spec.name} did not stop within ${graceMs / 1000} s; killed`);
-      }),
-    );
+    const stop = async (r: Running) => {
+      const how = await stopChild(r.child, { signal: 'SIGTERM', graceMs, group: true });
+      if (how === 'killed') log(`${r.spec.name} did not stop within ${graceMs / 1000} s; killed`);
+    };
+    const first = this.running[0];
+    await Promise.all(alive.filter((r) => r !== first).map(stop));
+    if (first && alive.includes(first)) await stop(first);
   }
 
   /** Last resort on process exit: children are detached, so nothing else would stop them. */
