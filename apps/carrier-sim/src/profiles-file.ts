@@ -18,6 +18,8 @@ const accountSchema = z.strictObject({
   rejectShare: share.default(0),
   rejectStatus: z.number().int().min(1).optional(),
   bindDropMeanSeconds: z.number().min(0).default(0),
+  receiptBeforeResponse: z.boolean().default(false),
+  duplicateReceiptShare: share.default(0),
 });
 
 const fileSchema = z.strictObject({ accounts: z.array(accountSchema).min(1) });

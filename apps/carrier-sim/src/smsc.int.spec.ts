@@ -198,6 +198,21 @@ describe('carrier-sim carrier profiles', () => {
     expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThan(50);
   });
 
+  it('can send the receipt before the submit_sm_resp, and a receipt twice', async () => {
+    const early = await smscWith({ receiptBeforeResponse: true, receiptDelayMs: 0 });
+    const order: string[] = [];
+    const esme = await boundEsme(early, 'bind_transceiver', () => (order.push('receipt'), 0));
+    const resp = await submit(esme);
+    order.push('resp');
+    expect(order).toEqual(['receipt', 'resp']);
+    expect(esme.delivered[0]!['receipted_message_id']).toBe(resp['message_id']);
+
+    const twice = await smscWith({ duplicateReceiptShare: 1 });
+    const other = await boundEsme(twice);
+    const id = (await submit(other))['message_id'];
+    await expect.poll(() => other.delivered.filter((pdu) => pdu['receipted_message_id'] === id).length).toBe(2);
+  });
+
   it('drops binds at random when the profile is flaky, and the queue survives it', async () => {
     const smsc = await smscWith({ bindDropMeanSeconds: 0.05 });
     const esme = await boundEsme(smsc);

@@ -76,8 +76,16 @@ export function handleSubmit(session: smpp.Session, pdu: smpp.Pdu, runtime: Smsc
   const span = traceContext && startSubmitSpan(traceContext);
   const messageId = newMessageId();
   const submittedAt = new Date();
+  const delivered = runtime.random() < profile.deliveredShare;
+  const receipts = profile.sendsReceipts && wantsReceipt(numberField(pdu, 'registered_delivery'), delivered) ? receiptCopies(profile, runtime.random) : 0;
+  const queueReceipts = () => {
+    for (let i = 0; i < receipts; i++) state.queue.enqueue(receiptFor(pdu, { messageId, submittedAt, delivered, traceContext }));
+  };
+  // A misbehaving SMSC (seen in the field): the receipt overtakes the submit_sm_resp.
+  const early = profile.receiptBeforeResponse === true;
+  if (early) queueReceipts();
 
-  runtime.later(profile.submitDelayMs, () => {
+  runtime.later(early ? Math.max(profile.submitDelayMs, 50) : profile.submitDelayMs, () => {
     span?.setAttribute(ATTR.messageId, messageId);
     const written = session.send(pdu.response({ message_id: messageId }), () => span && endWithStatus(span, 0));
     if (!written) {
@@ -95,35 +103,42 @@ export function handleSubmit(session: smpp.Session, pdu: smpp.Pdu, runtime: Smsc
       ...partOf(pdu),
       at: submittedAt.toISOString(),
     });
-    if (!profile.sendsReceipts) return;
-    const delivered = runtime.random() < profile.deliveredShare;
-    if (!wantsReceipt(numberField(pdu, 'registered_delivery'), delivered)) return;
-    runtime.later(receiptDelay(profile, runtime.random), () => {
-      const receipt: ReceiptDelivery = {
-        kind: 'receipt',
-        messageId,
-        traceContext,
-        fields: {
-          // A receipt travels from the handset back to the sender: addresses swap.
-          source_addr_ton: numberField(pdu, 'dest_addr_ton'),
-          source_addr_npi: numberField(pdu, 'dest_addr_npi'),
-          source_addr: pdu['destination_addr'],
-          dest_addr_ton: numberField(pdu, 'source_addr_ton'),
-          dest_addr_npi: numberField(pdu, 'source_addr_npi'),
-          destination_addr: pdu['source_addr'],
-          esm_class: 0x04, // SMSC delivery receipt
-          data_coding: 0x00, // SMSC default alphabet, as receipts always are
-          // Already bytes: the receipt only holds characters that GSM 03.38 and ASCII encode alike,
-          // and handing the smpp package a Buffer skips its slow per-PDU GSM encoder.
-          short_message: Buffer.from(
-            formatReceipt({ messageId, submittedAt, doneAt: new Date(), delivered, text: submittedText(pdu) }),
-            'ascii',
-          ),
-          receipted_message_id: messageId,
-          message_state: delivered ? MESSAGE_STATE.DELIVERED : MESSAGE_STATE.UNDELIVERABLE,
-        },
-      };
-      state.queue.enqueue(receipt);
-    });
+    if (!early) runtime.later(receiptDelay(profile, runtime.random), queueReceipts);
   });
+}
+
+/** One receipt, or two for the profile's share of duplicated receipts. */
+function receiptCopies(profile: CarrierProfile, random: () => number): number {
+  return profile.duplicateReceiptShare && random() < profile.duplicateReceiptShare ? 2 : 1;
+}
+
+function receiptFor(
+  pdu: smpp.Pdu,
+  m: { messageId: string; submittedAt: Date; delivered: boolean; traceContext: ReceiptDelivery['traceContext'] },
+): ReceiptDelivery {
+  const { messageId, delivered } = m;
+  return {
+    kind: 'receipt',
+    messageId,
+    traceContext: m.traceContext,
+    fields: {
+      // A receipt travels from the handset back to the sender: addresses swap.
+      source_addr_ton: numberField(pdu, 'dest_addr_ton'),
+      source_addr_npi: numberField(pdu, 'dest_addr_npi'),
+      source_addr: pdu['destination_addr'],
+      dest_addr_ton: numberField(pdu, 'source_addr_ton'),
+      dest_addr_npi: numberField(pdu, 'source_addr_npi'),
+      destination_addr: pdu['source_addr'],
+      esm_class: 0x04, // SMSC delivery receipt
+      data_coding: 0x00, // SMSC default alphabet, as receipts always are
+      // Already bytes: the receipt only holds characters that GSM 03.38 and ASCII encode alike,
+      // and handing the smpp package a Buffer skips its slow per-PDU GSM encoder.
+      short_message: Buffer.from(
+        formatReceipt({ messageId, submittedAt: m.submittedAt, doneAt: new Date(), delivered, text: submittedText(pdu) }),
+        'ascii',
+      ),
+      receipted_message_id: messageId,
+      message_state: delivered ? MESSAGE_STATE.DELIVERED : MESSAGE_STATE.UNDELIVERABLE,
+    },
+  };
 }

@@ -19,6 +19,10 @@ export interface CarrierProfile {
   rejectShare?: number;
   /** command_status of refused submits (default ESME_RSUBMITFAIL 0x45). */
   rejectStatus?: number;
+  /** Send the receipt before the submit_sm_resp (a misbehaving SMSC; the ESME must park it). */
+  receiptBeforeResponse?: boolean;
+  /** Share of receipts sent twice (0..1): the ESME must not count them twice. */
+  duplicateReceiptShare?: number;
   /** Mean seconds between random drops of each bound session (a flaky carrier link). 0 or unset: never. */
   bindDropMeanSeconds?: number;
 }

@@ -44,6 +44,8 @@ export class SmppBind {
   private inFlight = 0;
   private readonly windowWaiters: Array<() => void> = [];
   private readonly boundWaiters = new Set<() => void>();
+  /** Submits sent and not yet answered, to fail when the connection drops. */
+  private readonly unanswered = new Set<(err: Error) => void>();
   /** Earliest time the next submit may leave (our cap, or the carrier's "slow down"). */
   private nextSlotAt = 0;
   private throttlePauseMs = 0;
@@ -100,8 +102,16 @@ export class SmppBind {
     await this.acquireWindow();
     try {
       await this.waitForSlot();
+      const session = this.session!;
       return await new Promise<SubmitResult>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('submit_sm timed out')), SUBMIT_TIMEOUT_MS);
+        const fail = (err: Error) => {
+          clearTimeout(timer);
+          this.unanswered.delete(fail);
+          reject(err);
+        };
+        const timer = setTimeout(() => fail(new Error('submit_sm timed out')), SUBMIT_TIMEOUT_MS);
+        // A dropped connection never answers: fail at once instead of waiting for the timeout.
+        this.unanswered.add(fail);
         const fields: Record<string, unknown> = {
           source_addr_ton: 5,
           source_addr: req.from,
@@ -115,14 +125,12 @@ export class SmppBind {
           short_message: Buffer.from(req.shortMessage),
         };
         if (req.traceparent) fields[TRACE_TLV_TAG] = req.traceparent;
-        const sent = this.session!.submit_sm(fields, (pdu) => {
+        const sent = session.submit_sm(fields, (pdu) => {
           clearTimeout(timer);
+          this.unanswered.delete(fail);
           resolve({ commandStatus: pdu.command_status, messageId: String(pdu.message_id ?? '') });
         });
-        if (!sent) {
-          clearTimeout(timer);
-          reject(new Error('SMPP socket not writable'));
-        }
+        if (!sent) fail(new Error('SMPP socket not writable'));
       });
     } finally {
       this.releaseWindow();
@@ -199,6 +207,9 @@ export class SmppBind {
     session.on('error', (err) => this.opts.logger.warn({ err: String(err) }, 'SMPP session error'));
     session.on('close', () => {
       this.bound = false;
+      // The SMSC may or may not have taken them: the dispatcher submits them again (an SMSC
+      // that had accepted one delivers it twice; SMPP offers no way to know).
+      for (const fail of [...this.unanswered]) fail(new Error('SMPP connection lost before submit_sm_resp'));
       if (this.stopped) return;
       const delay = Math.min(30_000, 250 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
       this.opts.logger.warn({ carrier: this.opts.carrier, delayMs: Math.round(delay) }, 'SMPP connection closed; reconnecting');
