@@ -28,7 +28,8 @@ export function serviceSpecs(): ServiceSpec[] {
       env: { SMPP_PORT: String(SMPP.port), HTTP_PORT: String(PORTS.carrierHttp), SMPP_PASSWORD: SMPP.password, PROFILES_FILE: join(repoRoot, 'config/carrier-sim.json') },
     },
     { name: 'billing', ports: [PORTS.billing], env: grpc(PORTS.billing) },
-    { name: 'status-tracking', ports: [PORTS.status], env: grpc(PORTS.status) },
+    // Development: callbacks may go to a receiver on this machine (production allows no private address).
+    { name: 'status-tracking', ports: [PORTS.status], env: { ...grpc(PORTS.status), CALLBACK_ALLOWED_NETWORKS: '127.0.0.1/32' } },
     {
       name: 'sending',
       ports: [PORTS.sending],
@@ -36,6 +37,7 @@ export function serviceSpecs(): ServiceSpec[] {
         ...grpc(PORTS.sending),
         BILLING_GRPC_ADDR: `127.0.0.1:${PORTS.billing}`,
         CARRIER_SIM_ADDR: `127.0.0.1:${SMPP.port}`,
+        CALLBACK_ALLOWED_NETWORKS: '127.0.0.1/32',
       },
     },
     { name: 'ticketing', ports: [PORTS.ticketing], env: grpc(PORTS.ticketing) },

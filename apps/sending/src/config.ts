@@ -1,4 +1,4 @@
-import { commonEnv, grpcAddress, parseConfig, z } from '@sabia/config';
+import { allowedNetworks, commonEnv, grpcAddress, parseConfig, z } from '@sabia/config';
 import { SHIPPED_CARRIERS_FILE } from './routing/shipped-carriers';
 
 const schema = z.object({
@@ -7,6 +7,8 @@ const schema = z.object({
   BILLING_GRPC_ADDR: grpcAddress.default('127.0.0.1:50053'),
   /** Carriers, their number ranges and SMPP binds (JSON; see config/carriers.json). */
   CARRIERS_FILE: z.string().min(1).default(SHIPPED_CARRIERS_FILE),
+  /** Private networks callback URLs may name (see @sabia/config allowedNetworks); empty in production. */
+  CALLBACK_ALLOWED_NETWORKS: allowedNetworks,
   /** Sender id shown on handsets. */
   SMS_SOURCE_ADDR: z.string().default('SABIA'),
 });

@@ -3,6 +3,7 @@ import { startOutboxRelay } from '@sabia/bus';
 import { sending } from '@sabia/contracts';
 import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
 import { runMain, runService } from '@sabia/runtime';
+import { AddressPolicy } from '@sabia/webhooks';
 import { join } from 'node:path';
 import { billingClient } from './billing/billing-client';
 import { loadConfig } from './config';
@@ -37,7 +38,7 @@ export async function main() {
         services: [{
           name: 'sabia.sending.v1.SendingService',
           definition: sending.SendingServiceService,
-          implementation: sendingService({ db, billing, router, logger }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
+          implementation: sendingService({ db, billing, router, urlPolicy: new AddressPolicy(config.CALLBACK_ALLOWED_NETWORKS), logger }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],
       });
       return [

@@ -3,7 +3,9 @@ import { startOutboxRelay } from '@sabia/bus';
 import { status } from '@sabia/contracts';
 import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
 import { runMain, runService } from '@sabia/runtime';
+import { AddressPolicy } from '@sabia/webhooks';
 import { join } from 'node:path';
+import { startCallbackWorker } from './callbacks/callback-worker';
 import { loadConfig } from './config';
 import { outbox } from './db';
 import { startSendingConsumers } from './events/sending-consumers';
@@ -20,6 +22,12 @@ export async function main() {
     async start({ database, bus, logger }) {
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
       const consumers = await startSendingConsumers(database.db, bus, logger);
+      const callbacks = startCallbackWorker(database.db, logger, {
+        policy: new AddressPolicy(config.CALLBACK_ALLOWED_NETWORKS),
+        timeoutMs: config.CALLBACK_TIMEOUT_MS,
+        concurrency: config.CALLBACK_CONCURRENCY,
+        retryScale: config.CALLBACK_RETRY_SCALE,
+      });
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,
@@ -32,6 +40,7 @@ export async function main() {
       });
       return [
         { name: 'consumers', stop: () => consumers.stop() },
+        { name: 'callbacks', stop: () => callbacks.stop() },
         { name: 'grpc', stop: () => grpc.shutdown() },
         { name: 'outbox relay', stop: () => relay.stop() },
       ];

@@ -3,7 +3,7 @@ import type { DbOrTx } from '@sabia/db';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { blockedNumbers, optOuts } from '../db';
 import { nextToken, pageArgs } from './number-page';
-import { targetSubaccount } from './tenant-scope';
+import { targetSubaccount } from '@sabia/auth';
 
 /** The account's blocked list, a page at a time. */
 export async function listBlockedNumbers(db: DbOrTx, principal: UserPrincipal, page: { pageSize: number; pageToken: string }) {

@@ -4,7 +4,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { blockedNumbers } from '../db';
 import { checkBatchSize } from './number-page';
 import { toE164 } from './phone-number';
-import { requireManager } from './tenant-scope';
+import { requireManager } from '@sabia/auth';
 
 /** Adds to and removes from the account's blocked list; numbers already there keep their history. */
 export async function modifyBlockedNumbers(db: Db, principal: UserPrincipal, input: { add: string[]; remove: string[] }) {

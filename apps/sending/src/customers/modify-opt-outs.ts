@@ -4,7 +4,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { optOuts } from '../db';
 import { checkBatchSize } from './number-page';
 import { toE164 } from './phone-number';
-import { targetSubaccount } from './tenant-scope';
+import { targetSubaccount } from '@sabia/auth';
 
 /**
  * Edits a subaccount's opt-out list by hand (end users' replies feed it in a later issue).

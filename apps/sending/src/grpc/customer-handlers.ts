@@ -1,11 +1,12 @@
 import { sending as pb } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
+import type { AddressPolicy } from '@sabia/webhooks';
 import type { HandlerKit } from '@sabia/grpc-kit';
 import { getSettings } from '../customers/get-settings';
 import { listBlockedNumbers, listOptOuts } from '../customers/list-numbers';
 import { modifyBlockedNumbers } from '../customers/modify-blocked-numbers';
 import { modifyOptOuts } from '../customers/modify-opt-outs';
-import { targetSubaccount } from '../customers/tenant-scope';
+import { targetSubaccount } from '@sabia/auth';
 import { updateSettings } from '../customers/update-settings';
 import { DEFAULT_SETTINGS, type CustomerSettings } from '../customers/settings';
 import { userOf } from './user-of';
@@ -31,7 +32,7 @@ const listed = (rows: Array<{ number: string; addedBy: string; addedAt: Date }>)
   rows.map((r) => ({ number: r.number, addedBy: r.addedBy, addedAt: r.addedAt }));
 
 /** Customer configuration over gRPC: settings, the blocked list and the opt-out list. */
-export function customerHandlers(db: Db, kit: HandlerKit) {
+export function customerHandlers(db: Db, kit: HandlerKit, urlPolicy?: AddressPolicy) {
   return {
     getCustomerSettings: kit.unary(async (req: pb.GetCustomerSettingsRequest, ctx) => {
       const user = userOf(ctx);
@@ -44,7 +45,7 @@ export function customerHandlers(db: Db, kit: HandlerKit) {
         settings: fromProto(req.settings),
         subaccountId: req.settings?.subaccountId ?? '',
         accountDefault: req.accountDefault,
-      });
+      }, urlPolicy);
       return { settings: toProto(row, row) };
     }),
     modifyBlockedNumbers: kit.unary(async (req: pb.ModifyBlockedNumbersRequest, ctx) => modifyBlockedNumbers(db, userOf(ctx), req)),

@@ -1,5 +1,6 @@
 import { sending as pb } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
+import type { AddressPolicy } from '@sabia/webhooks';
 import { FailedPreconditionError, ResourceExhaustedError } from '@sabia/errors';
 import type { HandlerKit } from '@sabia/grpc-kit';
 import { sentStatusName, SENT_STATUS } from '@sabia/status-codes';
@@ -38,16 +39,16 @@ function raiseRefusal(m: Message): void {
   throw new FailedPreconditionError(text, details);
 }
 
-export function messageHandlers(deps: { db: Db; billing: BillingPorts; router: Router; logger: Logger }, kit: HandlerKit) {
-  const { db, billing, router } = deps;
+export function messageHandlers(deps: { db: Db; billing: BillingPorts; router: Router; urlPolicy: AddressPolicy; logger: Logger }, kit: HandlerKit) {
+  const { db, billing, router, urlPolicy } = deps;
   return {
     sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
-      const message = await sendSms({ db, router, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
+      const message = await sendSms({ db, router, urlPolicy, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
       raiseRefusal(message);
       return { message: toProto(message) };
     }),
     sendBatch: kit.unary(async (req: pb.SendBatchRequest, ctx) => {
-      const outcome = await sendBatch({ db, router, reserveBatch: billing.reserveBatch }, userOf(ctx), req);
+      const outcome = await sendBatch({ db, router, urlPolicy, reserveBatch: billing.reserveBatch }, userOf(ctx), req);
       const refused = outcome.results.filter((r) => r.sentStatus !== null).length;
       return {
         batchId: outcome.batchId,

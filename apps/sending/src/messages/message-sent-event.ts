@@ -14,5 +14,7 @@ export function messageSentEvent(row: MessageRow, partStatuses: common.PartStatu
     carrier: row.carrier ?? '',
     correlationId: row.correlationId,
     partStatuses,
+    callbackUrl: row.callbackUrl,
+    to: row.to,
   }).finish();
 }

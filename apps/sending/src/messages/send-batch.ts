@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '@sabia/auth';
 import type { Db } from '@sabia/db';
+import type { AddressPolicy } from '@sabia/webhooks';
 import { AlreadyExistsError, InvalidArgumentError } from '@sabia/errors';
 import { activeTraceId } from '@sabia/telemetry';
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -44,14 +45,14 @@ export interface BatchOutcome {
  * refused on its own by the same rules as SendSms, billing reserves the accepted ones in one
  * call, and messages and events are stored with multi-row inserts.
  */
-export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; router: Router }, principal: UserPrincipal, input: BatchInput): Promise<BatchOutcome> {
+export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; router: Router; urlPolicy?: AddressPolicy }, principal: UserPrincipal, input: BatchInput): Promise<BatchOutcome> {
   if (input.recipients.length === 0) throw new InvalidArgumentError('recipients must not be empty', { field: 'recipients' });
   if (input.recipients.length > MAX_BATCH) {
     throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH} recipients, not ${input.recipients.length}`, { field: 'recipients' });
   }
   validateIdempotencyKey(input.idempotencyKey);
   validateCorrelationId(input.correlationId);
-  const callbackUrl = checkCallbackUrl(input.callbackUrl);
+  const callbackUrl = checkCallbackUrl(input.callbackUrl, deps.urlPolicy);
   const expiresAt = expiryOf(input.validitySeconds);
   const texts = input.recipients.map((r, i) => {
     const where = `recipients[${i}]`;

@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '@sabia/auth';
 import type { Db, DbOrTx } from '@sabia/db';
+import type { AddressPolicy } from '@sabia/webhooks';
 import { AlreadyExistsError } from '@sabia/errors';
 import { SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
@@ -47,7 +48,7 @@ export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
  * release what they reserved and return the stored message.
  */
 export async function sendSms(
-  deps: { db: Db; reserve: ReservePort; release: ReleasePort; router: Router },
+  deps: { db: Db; reserve: ReservePort; release: ReleasePort; router: Router; urlPolicy?: AddressPolicy },
   principal: UserPrincipal,
   raw: SendSmsInput,
 ): Promise<Message> {
@@ -71,7 +72,7 @@ export async function sendSms(
     to: checked.to!,
     text: input.text,
     correlationId: input.correlationId,
-    callbackUrl: checkCallbackUrl(input.callbackUrl),
+    callbackUrl: checkCallbackUrl(input.callbackUrl, deps.urlPolicy),
     idempotencyKey: input.idempotencyKey,
     requestHash,
     traceId: activeTraceId(),

@@ -1,6 +1,10 @@
+export { callbackAttempts } from './callback-attempts';
+export { callbacks } from './callbacks';
+export { disabledEndpoints } from './disabled-endpoints';
 export { messageStatus } from './message-status';
 export { outbox } from './outbox';
 export { partStatus } from './part-status';
 export { processedEvents } from './processed-events';
 export { status } from './schema';
 export { statusHistory } from './status-history';
+export { webhookSecrets } from './webhook-secrets';

@@ -12,6 +12,9 @@ export const messageStatus = status.table(
     carrier: text('carrier').notNull().default(''),
     carrierMessageId: text('carrier_message_id').notNull().default(''),
     correlationId: text('correlation_id').notNull().default(''),
+    /** Where callbacks for this message go ('' for none). */
+    callbackUrl: text('callback_url').notNull().default(''),
+    to: text('to').notNull().default(''),
     sentStatus: integer('sent_status'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     deliveredStatus: integer('delivered_status'),

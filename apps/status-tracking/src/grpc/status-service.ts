@@ -1,14 +1,23 @@
+import { requireManager, targetSubaccount, type Principal, type UserPrincipal } from '@sabia/auth';
 import { status as pb } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { PermissionDeniedError } from '@sabia/errors';
 import type { HandlerKit } from '@sabia/grpc-kit';
+import { listCallbacks } from '../callbacks/list-callbacks';
+import { activeSecrets, rotateSecret, type ActiveSecret } from '../callbacks/webhook-secrets';
 import { getStatus } from '../tracking/get-status';
+
+function userOf(principal: Principal, what: string): UserPrincipal {
+  if (principal.kind !== 'user') throw new PermissionDeniedError(`${what} needs a user token`);
+  return principal;
+}
+
+const toSecrets = (secrets: ActiveSecret[]) => secrets.map((s) => ({ secret: s.secret, createdAt: s.createdAt, expiresAt: s.expiresAt ?? undefined }));
 
 export function statusService(db: Db, kit: HandlerKit): pb.StatusServiceServer {
   return {
     getStatus: kit.unary(async (req: pb.GetStatusRequest, ctx) => {
-      if (ctx.principal.kind !== 'user') throw new PermissionDeniedError('GetStatus needs a user token');
-      const row = await getStatus(db, ctx.principal, req.messageId);
+      const row = await getStatus(db, userOf(ctx.principal, 'GetStatus'), req.messageId);
       return {
         status: {
           messageId: row.messageId,
@@ -19,6 +28,32 @@ export function statusService(db: Db, kit: HandlerKit): pb.StatusServiceServer {
           carrierMessageId: row.carrierMessageId,
           correlationId: row.correlationId,
         },
+      };
+    }),
+    getWebhookSecret: kit.unary(async (req: pb.GetWebhookSecretRequest, ctx) => {
+      const user = userOf(ctx.principal, 'GetWebhookSecret');
+      requireManager(user, 'read webhook secrets');
+      const scope = { accountId: user.accountId, subaccountId: targetSubaccount(user, req.subaccountId) };
+      return { secrets: toSecrets(await activeSecrets(db, scope)) };
+    }),
+    rotateWebhookSecret: kit.unary(async (req: pb.RotateWebhookSecretRequest, ctx) => {
+      const user = userOf(ctx.principal, 'RotateWebhookSecret');
+      requireManager(user, 'rotate webhook secrets');
+      const scope = { accountId: user.accountId, subaccountId: targetSubaccount(user, req.subaccountId) };
+      return { secrets: toSecrets(await rotateSecret(db, scope)) };
+    }),
+    listCallbacks: kit.unary(async (req: pb.ListCallbacksRequest, ctx) => {
+      const rows = await listCallbacks(db, userOf(ctx.principal, 'ListCallbacks'), req.messageId);
+      return {
+        callbacks: rows.map((r) => ({
+          id: r.id,
+          type: r.type,
+          url: r.url,
+          state: r.state,
+          payload: r.payload,
+          nextAttemptAt: r.state === 'pending' ? r.nextAttemptAt : undefined,
+          attempts: r.attempts.map((a) => ({ at: a.at, httpStatus: a.httpStatus, error: a.error, durationMs: a.durationMs })),
+        })),
       };
     }),
   };

@@ -4,6 +4,8 @@ import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { asc, eq, sql } from 'drizzle-orm';
 import { messageStatus, outbox, partStatus, processedEvents, statusHistory } from '../db';
+import { enqueueStatusCallback } from '../callbacks/enqueue-callback';
+import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
 
 const CONSUMER = 'status-receipt-received';
@@ -46,6 +48,9 @@ export async function recordReceipt(db: Db, eventId: string, receipt: sendingEve
         accountId: receipt.accountId,
         subaccountId: receipt.subaccountId,
         parts,
+        callbackUrl: receipt.callbackUrl,
+        correlationId: receipt.correlationId,
+        to: receipt.to,
       })
       .onConflictDoUpdate({ target: messageStatus.messageId, set: { updatedAt: sql`now()` } })
       .returning();
@@ -68,5 +73,8 @@ export async function recordReceipt(db: Db, eventId: string, receipt: sendingEve
       });
     }
     await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row!, { deliveredStatus: next, at }) }]);
+    // One callback for the delivery receipt, once the message's second level is final; before
+    // the first level is known it waits for recordSent, which sends both in order.
+    if (isFinalDelivered(next) && row!.sentStatus !== null) await enqueueStatusCallback(tx, 'message.delivered', row!, at);
   });
 }

@@ -5,6 +5,8 @@ import { invariant } from '@sabia/errors';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { eq, sql } from 'drizzle-orm';
 import { messageStatus, outbox, processedEvents, statusHistory } from '../db';
+import { enqueueStatusCallback } from '../callbacks/enqueue-callback';
+import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
 
 const CONSUMER = 'status-message-sent';
@@ -27,6 +29,8 @@ export async function recordSent(db: Db, eventId: string, sent: sendingEvents.Me
         carrier: sent.carrier,
         carrierMessageId: sent.carrierMessageId,
         correlationId: sent.correlationId,
+        callbackUrl: sent.callbackUrl,
+        to: sent.to,
         sentStatus: sent.sentStatus,
         sentAt: at,
       })
@@ -39,6 +43,8 @@ export async function recordSent(db: Db, eventId: string, sent: sendingEvents.Me
           carrier: sql`excluded.carrier`,
           carrierMessageId: sql`excluded.carrier_message_id`,
           correlationId: sql`excluded.correlation_id`,
+          callbackUrl: sql`excluded.callback_url`,
+          to: sql`excluded.to`,
           updatedAt: sql`now()`,
         },
       })
@@ -60,5 +66,11 @@ export async function recordSent(db: Db, eventId: string, sent: sendingEvents.Me
       events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(split!, { deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, at }) });
     }
     await enqueueEvents(tx, outbox, events);
+    await enqueueStatusCallback(tx, 'message.sent', row!, at);
+    // Receipts that overtook the first level held back their callback, so the customer hears
+    // "sent" before "delivered".
+    if (row!.deliveredStatus !== null && isFinalDelivered(row!.deliveredStatus)) {
+      await enqueueStatusCallback(tx, 'message.delivered', row!, row!.deliveredAt ?? at);
+    }
   });
 }

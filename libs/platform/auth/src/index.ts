@@ -1,2 +1,3 @@
 export * from './principal';
 export { bearerToken, signToken, verifyToken } from './token';
+export { requireManager, targetSubaccount } from './tenant-scope';

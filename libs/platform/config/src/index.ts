@@ -34,6 +34,17 @@ export const commonEnv = {
   GRPC_HOST: z.string().default('0.0.0.0'),
 };
 
+/**
+ * CIDRs customer URLs (callbacks, webhooks) may reach although private, comma-separated.
+ * Empty in production: SSRF protection refuses loopback, private, link-local and metadata
+ * addresses. Development and tests set 127.0.0.1/32 to call a local receiver.
+ */
+export const allowedNetworks = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)), 'expected CIDRs like 127.0.0.1/32');
+
 /** host:port of another service. */
 export const grpcAddress = z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port');
 export { z };

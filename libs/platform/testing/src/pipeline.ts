@@ -39,11 +39,13 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; p
   const env = {
     'carrier-sim': { ...common, SMPP_PORT: String(smppPort), HTTP_PORT: String(simHttpPort), PROFILES_FILE: profilesFile },
     billing: { ...common, GRPC_PORT: String(billingPort) },
-    'status-tracking': { ...common, GRPC_PORT: String(statusPort) },
+    // Callbacks may reach a receiver on loopback, and retry in milliseconds instead of minutes.
+    'status-tracking': { ...common, GRPC_PORT: String(statusPort), CALLBACK_ALLOWED_NETWORKS: '127.0.0.1/32', CALLBACK_RETRY_SCALE: '0.001' },
     sending: {
       ...common,
       GRPC_PORT: String(sendingPort),
       BILLING_GRPC_ADDR: `127.0.0.1:${billingPort}`,
+      CALLBACK_ALLOWED_NETWORKS: '127.0.0.1/32',
       // Every carrier in config/carriers.json binds to this carrier-sim, by its own system_id.
       CARRIER_SIM_ADDR: `127.0.0.1:${smppPort}`,
     },

@@ -59,6 +59,10 @@ export interface MessageSent {
   correlationId: string;
   /** Each part's first level, in part order (empty for a message refused before submission). */
   partStatuses: PartStatus[];
+  /** Where the customer wants status callbacks (the message's, or the subaccount default); may be empty. */
+  callbackUrl: string;
+  /** Destination in E.164. */
+  to: string;
 }
 
 /** Subject sabia.sending.receipt-received.v1: a carrier delivery receipt (DLR) for a part. */
@@ -87,6 +91,12 @@ export interface ReceiptReceived {
   part: number;
   /** Number of parts the message has. */
   parts: number;
+  /** Where the customer wants status callbacks; may be empty. */
+  callbackUrl: string;
+  /** Caller's correlation id. */
+  correlationId: string;
+  /** Destination in E.164. */
+  to: string;
 }
 
 function createBaseMessageAccepted(): MessageAccepted {
@@ -216,6 +226,8 @@ function createBaseMessageSent(): MessageSent {
     carrier: "",
     correlationId: "",
     partStatuses: [],
+    callbackUrl: "",
+    to: "",
   };
 }
 
@@ -250,6 +262,12 @@ export const MessageSent: MessageFns<MessageSent> = {
     }
     for (const v of message.partStatuses) {
       PartStatus.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.callbackUrl !== "") {
+      writer.uint32(90).string(message.callbackUrl);
+    }
+    if (message.to !== "") {
+      writer.uint32(98).string(message.to);
     }
     return writer;
   },
@@ -347,6 +365,22 @@ export const MessageSent: MessageFns<MessageSent> = {
             message.partStatuses.push(PartStatus.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.callbackUrl = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -374,6 +408,8 @@ export const MessageSent: MessageFns<MessageSent> = {
     message.carrier = object.carrier ?? "";
     message.correlationId = object.correlationId ?? "";
     message.partStatuses = object.partStatuses?.map((e) => PartStatus.fromPartial(e)) || [];
+    message.callbackUrl = object.callbackUrl ?? "";
+    message.to = object.to ?? "";
     return message;
   },
 };
@@ -390,6 +426,9 @@ function createBaseReceiptReceived(): ReceiptReceived {
     receivedAt: undefined,
     part: 0,
     parts: 0,
+    callbackUrl: "",
+    correlationId: "",
+    to: "",
   };
 }
 
@@ -424,6 +463,15 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
     }
     if (message.parts !== 0) {
       writer.uint32(80).uint32(message.parts);
+    }
+    if (message.callbackUrl !== "") {
+      writer.uint32(90).string(message.callbackUrl);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(98).string(message.correlationId);
+    }
+    if (message.to !== "") {
+      writer.uint32(106).string(message.to);
     }
     return writer;
   },
@@ -521,6 +569,30 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
             message.parts = reader.uint32();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.callbackUrl = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -548,6 +620,9 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
     message.receivedAt = object.receivedAt ?? undefined;
     message.part = object.part ?? 0;
     message.parts = object.parts ?? 0;
+    message.callbackUrl = object.callbackUrl ?? "";
+    message.correlationId = object.correlationId ?? "";
+    message.to = object.to ?? "";
     return message;
   },
 };

@@ -25,6 +25,82 @@ export const protobufPackage = "sabia.status.v1";
 
 export const protobufFileName = "sabia/status/v1/status_service.proto";
 
+export interface GetWebhookSecretRequest {
+  /** Subaccount; empty for the caller's own. */
+  subaccountId: string;
+}
+
+export interface GetWebhookSecretResponse {
+  /** Secrets that currently sign callbacks, newest first. */
+  secrets: WebhookSecret[];
+}
+
+/** One signing secret. */
+export interface WebhookSecret {
+  /** "whsec_" and base64: what the receiver verifies with. */
+  secret: string;
+  /** When it was created. */
+  createdAt:
+    | Date
+    | undefined;
+  /** When it stops signing (set once a newer secret replaced it). */
+  expiresAt: Date | undefined;
+}
+
+export interface RotateWebhookSecretRequest {
+  /** Subaccount; empty for the caller's own. */
+  subaccountId: string;
+}
+
+export interface RotateWebhookSecretResponse {
+  /** Secrets that now sign callbacks, the new one first. */
+  secrets: WebhookSecret[];
+}
+
+export interface ListCallbacksRequest {
+  /** The message whose callbacks to list. */
+  messageId: string;
+}
+
+export interface ListCallbacksResponse {
+  /** Oldest first. */
+  callbacks: Callback[];
+}
+
+/** One callback (a status change sent to the customer's URL). */
+export interface Callback {
+  /** Also the webhook-id header: receivers deduplicate with it. */
+  id: string;
+  /** message.sent, message.delivered or message.reply. */
+  type: string;
+  /** Where it goes. */
+  url: string;
+  /** pending, delivered, failed (given up or refused) or disabled (the receiver answered 410). */
+  state: string;
+  /** Every attempt, oldest first. */
+  attempts: CallbackAttempt[];
+  /** When the next attempt is due (pending only). */
+  nextAttemptAt:
+    | Date
+    | undefined;
+  /** The JSON body sent. */
+  payload: string;
+}
+
+/** One try at delivering a callback. */
+export interface CallbackAttempt {
+  /** When it was made. */
+  at:
+    | Date
+    | undefined;
+  /** The receiver's HTTP status; 0 when there was no answer. */
+  httpStatus: number;
+  /** Why it failed, when it did (timeout, refused address, connection error). */
+  error: string;
+  /** How long it took. */
+  durationMs: number;
+}
+
 export interface GetStatusRequest {
   /** The sending service's message id. */
   messageId: string;
@@ -56,6 +132,633 @@ export interface MessageStatus {
   /** Caller's correlation id. */
   correlationId: string;
 }
+
+function createBaseGetWebhookSecretRequest(): GetWebhookSecretRequest {
+  return { subaccountId: "" };
+}
+
+export const GetWebhookSecretRequest: MessageFns<GetWebhookSecretRequest> = {
+  encode(message: GetWebhookSecretRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWebhookSecretRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWebhookSecretRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetWebhookSecretRequest>, I>>(base?: I): GetWebhookSecretRequest {
+    return GetWebhookSecretRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetWebhookSecretRequest>, I>>(object: I): GetWebhookSecretRequest {
+    const message = createBaseGetWebhookSecretRequest();
+    message.subaccountId = object.subaccountId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetWebhookSecretResponse(): GetWebhookSecretResponse {
+  return { secrets: [] };
+}
+
+export const GetWebhookSecretResponse: MessageFns<GetWebhookSecretResponse> = {
+  encode(message: GetWebhookSecretResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.secrets) {
+      WebhookSecret.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWebhookSecretResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWebhookSecretResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.secrets.push(WebhookSecret.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetWebhookSecretResponse>, I>>(base?: I): GetWebhookSecretResponse {
+    return GetWebhookSecretResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetWebhookSecretResponse>, I>>(object: I): GetWebhookSecretResponse {
+    const message = createBaseGetWebhookSecretResponse();
+    message.secrets = object.secrets?.map((e) => WebhookSecret.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseWebhookSecret(): WebhookSecret {
+  return { secret: "", createdAt: undefined, expiresAt: undefined };
+}
+
+export const WebhookSecret: MessageFns<WebhookSecret> = {
+  encode(message: WebhookSecret, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.secret !== "") {
+      writer.uint32(10).string(message.secret);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(18).fork()).join();
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WebhookSecret {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWebhookSecret();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.secret = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<WebhookSecret>, I>>(base?: I): WebhookSecret {
+    return WebhookSecret.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WebhookSecret>, I>>(object: I): WebhookSecret {
+    const message = createBaseWebhookSecret();
+    message.secret = object.secret ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.expiresAt = object.expiresAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRotateWebhookSecretRequest(): RotateWebhookSecretRequest {
+  return { subaccountId: "" };
+}
+
+export const RotateWebhookSecretRequest: MessageFns<RotateWebhookSecretRequest> = {
+  encode(message: RotateWebhookSecretRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateWebhookSecretRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateWebhookSecretRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RotateWebhookSecretRequest>, I>>(base?: I): RotateWebhookSecretRequest {
+    return RotateWebhookSecretRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateWebhookSecretRequest>, I>>(object: I): RotateWebhookSecretRequest {
+    const message = createBaseRotateWebhookSecretRequest();
+    message.subaccountId = object.subaccountId ?? "";
+    return message;
+  },
+};
+
+function createBaseRotateWebhookSecretResponse(): RotateWebhookSecretResponse {
+  return { secrets: [] };
+}
+
+export const RotateWebhookSecretResponse: MessageFns<RotateWebhookSecretResponse> = {
+  encode(message: RotateWebhookSecretResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.secrets) {
+      WebhookSecret.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateWebhookSecretResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateWebhookSecretResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.secrets.push(WebhookSecret.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RotateWebhookSecretResponse>, I>>(base?: I): RotateWebhookSecretResponse {
+    return RotateWebhookSecretResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateWebhookSecretResponse>, I>>(object: I): RotateWebhookSecretResponse {
+    const message = createBaseRotateWebhookSecretResponse();
+    message.secrets = object.secrets?.map((e) => WebhookSecret.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListCallbacksRequest(): ListCallbacksRequest {
+  return { messageId: "" };
+}
+
+export const ListCallbacksRequest: MessageFns<ListCallbacksRequest> = {
+  encode(message: ListCallbacksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCallbacksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCallbacksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCallbacksRequest>, I>>(base?: I): ListCallbacksRequest {
+    return ListCallbacksRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCallbacksRequest>, I>>(object: I): ListCallbacksRequest {
+    const message = createBaseListCallbacksRequest();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseListCallbacksResponse(): ListCallbacksResponse {
+  return { callbacks: [] };
+}
+
+export const ListCallbacksResponse: MessageFns<ListCallbacksResponse> = {
+  encode(message: ListCallbacksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.callbacks) {
+      Callback.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCallbacksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCallbacksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.callbacks.push(Callback.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListCallbacksResponse>, I>>(base?: I): ListCallbacksResponse {
+    return ListCallbacksResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCallbacksResponse>, I>>(object: I): ListCallbacksResponse {
+    const message = createBaseListCallbacksResponse();
+    message.callbacks = object.callbacks?.map((e) => Callback.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCallback(): Callback {
+  return { id: "", type: "", url: "", state: "", attempts: [], nextAttemptAt: undefined, payload: "" };
+}
+
+export const Callback: MessageFns<Callback> = {
+  encode(message: Callback, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.url !== "") {
+      writer.uint32(26).string(message.url);
+    }
+    if (message.state !== "") {
+      writer.uint32(34).string(message.state);
+    }
+    for (const v of message.attempts) {
+      CallbackAttempt.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.nextAttemptAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.nextAttemptAt), writer.uint32(50).fork()).join();
+    }
+    if (message.payload !== "") {
+      writer.uint32(58).string(message.payload);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Callback {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallback();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.attempts.push(CallbackAttempt.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.nextAttemptAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.payload = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Callback>, I>>(base?: I): Callback {
+    return Callback.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Callback>, I>>(object: I): Callback {
+    const message = createBaseCallback();
+    message.id = object.id ?? "";
+    message.type = object.type ?? "";
+    message.url = object.url ?? "";
+    message.state = object.state ?? "";
+    message.attempts = object.attempts?.map((e) => CallbackAttempt.fromPartial(e)) || [];
+    message.nextAttemptAt = object.nextAttemptAt ?? undefined;
+    message.payload = object.payload ?? "";
+    return message;
+  },
+};
+
+function createBaseCallbackAttempt(): CallbackAttempt {
+  return { at: undefined, httpStatus: 0, error: "", durationMs: 0 };
+}
+
+export const CallbackAttempt: MessageFns<CallbackAttempt> = {
+  encode(message: CallbackAttempt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(10).fork()).join();
+    }
+    if (message.httpStatus !== 0) {
+      writer.uint32(16).uint32(message.httpStatus);
+    }
+    if (message.error !== "") {
+      writer.uint32(26).string(message.error);
+    }
+    if (message.durationMs !== 0) {
+      writer.uint32(32).uint32(message.durationMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallbackAttempt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallbackAttempt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.httpStatus = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.durationMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CallbackAttempt>, I>>(base?: I): CallbackAttempt {
+    return CallbackAttempt.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallbackAttempt>, I>>(object: I): CallbackAttempt {
+    const message = createBaseCallbackAttempt();
+    message.at = object.at ?? undefined;
+    message.httpStatus = object.httpStatus ?? 0;
+    message.error = object.error ?? "";
+    message.durationMs = object.durationMs ?? 0;
+    return message;
+  },
+};
 
 function createBaseGetStatusRequest(): GetStatusRequest {
   return { messageId: "" };
@@ -317,11 +1020,64 @@ export const StatusServiceService = {
     responseSerialize: (value: GetStatusResponse): Buffer => Buffer.from(GetStatusResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetStatusResponse => GetStatusResponse.decode(value),
   },
+  /**
+   * The subaccount's webhook signing secrets (Standard Webhooks, "whsec_…"), newest first;
+   * one is created on first use. Administrators only.
+   */
+  getWebhookSecret: {
+    path: "/sabia.status.v1.StatusService/GetWebhookSecret" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetWebhookSecretRequest): Buffer =>
+      Buffer.from(GetWebhookSecretRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetWebhookSecretRequest => GetWebhookSecretRequest.decode(value),
+    responseSerialize: (value: GetWebhookSecretResponse): Buffer =>
+      Buffer.from(GetWebhookSecretResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetWebhookSecretResponse => GetWebhookSecretResponse.decode(value),
+  },
+  /**
+   * A new signing secret; the previous one keeps signing alongside it for 24 hours, so
+   * receivers can switch without losing a callback. Administrators only.
+   */
+  rotateWebhookSecret: {
+    path: "/sabia.status.v1.StatusService/RotateWebhookSecret" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateWebhookSecretRequest): Buffer =>
+      Buffer.from(RotateWebhookSecretRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateWebhookSecretRequest => RotateWebhookSecretRequest.decode(value),
+    responseSerialize: (value: RotateWebhookSecretResponse): Buffer =>
+      Buffer.from(RotateWebhookSecretResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateWebhookSecretResponse => RotateWebhookSecretResponse.decode(value),
+  },
+  /** The callbacks of one message, with every delivery attempt. */
+  listCallbacks: {
+    path: "/sabia.status.v1.StatusService/ListCallbacks" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCallbacksRequest): Buffer => Buffer.from(ListCallbacksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCallbacksRequest => ListCallbacksRequest.decode(value),
+    responseSerialize: (value: ListCallbacksResponse): Buffer =>
+      Buffer.from(ListCallbacksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCallbacksResponse => ListCallbacksResponse.decode(value),
+  },
 } as const;
 
 export interface StatusServiceServer extends UntypedServiceImplementation {
   /** Both status levels of one message of the caller's tenant, with their times. */
   getStatus: handleUnaryCall<GetStatusRequest, GetStatusResponse>;
+  /**
+   * The subaccount's webhook signing secrets (Standard Webhooks, "whsec_…"), newest first;
+   * one is created on first use. Administrators only.
+   */
+  getWebhookSecret: handleUnaryCall<GetWebhookSecretRequest, GetWebhookSecretResponse>;
+  /**
+   * A new signing secret; the previous one keeps signing alongside it for 24 hours, so
+   * receivers can switch without losing a callback. Administrators only.
+   */
+  rotateWebhookSecret: handleUnaryCall<RotateWebhookSecretRequest, RotateWebhookSecretResponse>;
+  /** The callbacks of one message, with every delivery attempt. */
+  listCallbacks: handleUnaryCall<ListCallbacksRequest, ListCallbacksResponse>;
 }
 
 export interface StatusServiceClient extends Client {
@@ -340,6 +1096,60 @@ export interface StatusServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetStatusResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The subaccount's webhook signing secrets (Standard Webhooks, "whsec_…"), newest first;
+   * one is created on first use. Administrators only.
+   */
+  getWebhookSecret(
+    request: GetWebhookSecretRequest,
+    callback: (error: ServiceError | null, response: GetWebhookSecretResponse) => void,
+  ): ClientUnaryCall;
+  getWebhookSecret(
+    request: GetWebhookSecretRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetWebhookSecretResponse) => void,
+  ): ClientUnaryCall;
+  getWebhookSecret(
+    request: GetWebhookSecretRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetWebhookSecretResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A new signing secret; the previous one keeps signing alongside it for 24 hours, so
+   * receivers can switch without losing a callback. Administrators only.
+   */
+  rotateWebhookSecret(
+    request: RotateWebhookSecretRequest,
+    callback: (error: ServiceError | null, response: RotateWebhookSecretResponse) => void,
+  ): ClientUnaryCall;
+  rotateWebhookSecret(
+    request: RotateWebhookSecretRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateWebhookSecretResponse) => void,
+  ): ClientUnaryCall;
+  rotateWebhookSecret(
+    request: RotateWebhookSecretRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateWebhookSecretResponse) => void,
+  ): ClientUnaryCall;
+  /** The callbacks of one message, with every delivery attempt. */
+  listCallbacks(
+    request: ListCallbacksRequest,
+    callback: (error: ServiceError | null, response: ListCallbacksResponse) => void,
+  ): ClientUnaryCall;
+  listCallbacks(
+    request: ListCallbacksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCallbacksResponse) => void,
+  ): ClientUnaryCall;
+  listCallbacks(
+    request: ListCallbacksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCallbacksResponse) => void,
   ): ClientUnaryCall;
 }
 

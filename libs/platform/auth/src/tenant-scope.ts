@@ -1,4 +1,4 @@
-import type { UserPrincipal } from '@sabia/auth';
+import type { UserPrincipal } from './principal';
 import { PermissionDeniedError } from '@sabia/errors';
 
 // Roles that manage sending settings and lists for the whole organisation (seed 002's

@@ -1,0 +1,79 @@
+import type { Db } from '@sabia/db';
+import type { Logger } from '@sabia/logger';
+import { inArray, sql } from 'drizzle-orm';
+import { callbacks } from '../db';
+import { deliverCallback, type DeliveryOptions } from './deliver-callback';
+
+const BATCH = 64;
+const IDLE_POLL_MS = 200;
+
+/**
+ * Delivers due callbacks. Rows are leased (next_attempt_at pushed past the timeout) with
+ * FOR UPDATE SKIP LOCKED, so any number of status-tracking replicas share the work and a
+ * replica that dies mid-delivery only delays its callbacks until the lease ends.
+ */
+export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOptions & { concurrency: number }) {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+  const leaseMs = options.timeoutMs * 2 + 5_000;
+
+  const claim = async (limit: number) => {
+    const result = await db.execute<Record<string, unknown>>(sql`
+      update ${callbacks} set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval
+      where id in (
+        select id from ${callbacks}
+        where state = 'pending' and next_attempt_at <= now()
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked)
+      returning id`);
+    return result.rows.map((r) => String(r.id));
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      const room = options.concurrency - inFlight.size;
+      let rows: Array<typeof callbacks.$inferSelect> = [];
+      if (room > 0) {
+        try {
+          const claimed = await claim(Math.min(room, BATCH));
+          if (claimed.length) rows = await db.select().from(callbacks).where(inArray(callbacks.id, claimed));
+        } catch (err) {
+          // Leased rows that were not read come back when their lease ends.
+          logger.warn({ err }, 'could not claim callbacks; retrying');
+        }
+      }
+      for (const cb of rows) {
+        const run = deliverCallback(db, cb, options)
+          .then((verdict) => logger.debug({ callbackId: cb.id, verdict }, 'callback attempt'))
+          .catch((err) => logger.error({ err, callbackId: cb.id }, 'callback attempt crashed; it will be retried after its lease'))
+          .finally(() => {
+            inFlight.delete(run);
+            wake?.();
+          });
+        inFlight.add(run);
+      }
+      if (rows.length === 0 || inFlight.size >= options.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve();
+          };
+        });
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Db } from '@sabia/db';
+import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy } from '@sabia/webhooks';
+import { and, eq, sql } from 'drizzle-orm';
+import { callbackAttempts, callbacks, disabledEndpoints } from '../db';
+import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
+import { activeSecrets } from './webhook-secrets';
+
+type CallbackRow = typeof callbacks.$inferSelect;
+
+export interface DeliveryOptions {
+  policy: AddressPolicy;
+  timeoutMs: number;
+  /** Multiplies retry delays and the 24-hour window (tests compress them). */
+  retryScale: number;
+}
+
+/**
+ * One attempt at one callback (already leased by the worker): sign it with every active secret
+ * of its subaccount, POST it through safePost, record the attempt and decide what comes next.
+ */
+export async function deliverCallback(db: Db, cb: CallbackRow, options: DeliveryOptions): Promise<AttemptVerdict> {
+  const [disabled] = await db
+    .select()
+    .from(disabledEndpoints)
+    .where(and(eq(disabledEndpoints.accountId, cb.accountId), eq(disabledEndpoints.url, cb.url)));
+  if (disabled) return finish(db, cb, 'disabled', { httpStatus: 0, error: 'the endpoint answered 410 Gone before; not called', durationMs: 0 }, options);
+
+  const secrets = await activeSecrets(db, cb);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const headers = { 'content-type': 'application/json', ...webhookHeaders(secrets.map((s) => s.secret), cb.id, timestamp, cb.payload) };
+  let attempt: { httpStatus: number; error: string; durationMs: number };
+  let verdict: AttemptVerdict;
+  const started = performance.now();
+  try {
+    const result = await safePost(cb.url, { body: cb.payload, headers, timeoutMs: options.timeoutMs, policy: options.policy });
+    attempt = { httpStatus: result.status, error: '', durationMs: result.durationMs };
+    verdict = verdictOf({ httpStatus: result.status });
+  } catch (err) {
+    const refused = err instanceof RefusedDestinationError;
+    attempt = { httpStatus: 0, error: (err as Error).message, durationMs: Math.round(performance.now() - started) };
+    verdict = verdictOf({ error: refused ? 'refused' : 'network' });
+  }
+  return finish(db, cb, verdict, attempt, options);
+}
+
+async function finish(
+  db: Db,
+  cb: CallbackRow,
+  verdict: AttemptVerdict,
+  attempt: { httpStatus: number; error: string; durationMs: number },
+  options: DeliveryOptions,
+): Promise<AttemptVerdict> {
+  const attempts = cb.attempts + 1;
+  const now = new Date();
+  const retryAt = verdict === 'retry' ? nextAttemptAt(attempts, cb.createdAt, now, Math.random, options.retryScale) : undefined;
+  const final = verdict === 'retry' && !retryAt ? 'failed' : verdict;
+  await db.transaction(async (tx) => {
+    await tx.insert(callbackAttempts).values({ callbackId: cb.id, ...attempt });
+    await tx
+      .update(callbacks)
+      .set(
+        final === 'retry'
+          ? { attempts, nextAttemptAt: retryAt! }
+          : { attempts, state: final, finishedAt: now },
+      )
+      .where(eq(callbacks.id, cb.id));
+    if (final === 'disabled') {
+      await tx.insert(disabledEndpoints).values({ accountId: cb.accountId, url: cb.url }).onConflictDoNothing();
+      // Everything else queued for that URL stops too.
+      await tx
+        .update(callbacks)
+        .set({ state: 'disabled', finishedAt: now })
+        .where(and(eq(callbacks.accountId, cb.accountId), eq(callbacks.url, cb.url), eq(callbacks.state, 'pending'), sql`${callbacks.id} <> ${cb.id}`));
+    }
+  });
+  return final;
+}

@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { status } from './schema';
+
+/**
+ * Every callback owed to a customer, written in the same transaction as the status change it
+ * reports (so none is lost), then delivered and retried by the callback worker.
+ */
+export const callbacks = status.table(
+  'callbacks',
+  {
+    /** uuid v7; also the webhook-id header receivers deduplicate with. */
+    id: uuid('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    subaccountId: text('subaccount_id').notNull(),
+    messageId: uuid('message_id').notNull(),
+    /** message.sent | message.delivered | message.reply */
+    type: text('type').notNull(),
+    url: text('url').notNull(),
+    payload: text('payload').notNull(),
+    /** pending | delivered | failed | disabled */
+    state: text('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('callbacks_due_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`), index('callbacks_message_idx').on(t.messageId)],
+);
