@@ -109,3 +109,44 @@ describe('status callbacks', () => {
     }
   });
 });
+
+describe('replies (MO)', () => {
+  const number = '+5511987661001';
+  const inject = (text: string) =>
+    fetch(`${p.simUrl}/mo`, { method: 'POST', body: JSON.stringify({ systemId: 'vivo', from: number, to: 'SABIA', text }) }).then((r) => expect(r.status).toBe(202));
+  const replyCallbacks = () => at('/mo').map((r) => ({ ...r, json: JSON.parse(r.body) }));
+
+  beforeAll(async () => {
+    const settings = (await p.call(p.clients.sending, p.clients.sending.getCustomerSettings, { subaccountId: '' }, { token })).settings!;
+    await p.call(p.clients.sending, p.clients.sending.updateCustomerSettings, { settings: { ...settings, moUrl: `${base}/mo`, optOutKeywords: ['DESCADASTRAR'] }, accountDefault: true }, { token });
+  });
+
+  it('forwards a reply to the MO URL, signed, joined to the message it answers', async () => {
+    const { message } = await p.sendSms(token, { to: number, correlationId: 'campanha-9' });
+    await waitFor(async () => ((await p.call(p.clients.status, p.clients.status.getStatus, { messageId: message!.id }, { token })).status?.sentStatus ? true : undefined), 'the first level');
+    await inject('Obrigado, recebi!');
+    const [reply] = await waitFor(async () => (replyCallbacks().length ? replyCallbacks() : undefined), 'the reply callback');
+    expect(reply!.json).toMatchObject({ type: 'message.reply', data: { message_id: message!.id, from: number, text: 'Obrigado, recebi!', correlation_id: 'campanha-9', action: null } });
+    const [secret] = await secrets();
+    expect(verifyWebhook(secret!.secret, reply!.headers as Record<string, string>, reply!.body)).toBe(true);
+  });
+
+  it('opts the number out on "Sair" (next send: 204) and back in on "VOLTAR"', async () => {
+    await inject('  Sair! ');
+    await waitFor(async () => (replyCallbacks().some((r) => r.json.data.action === 'opt_out') ? true : undefined), 'the opt-out reply');
+    const refused = await p.sendSms(token, { to: number }).then(() => undefined, (e: { code: number; details: string }) => e);
+    expect(refused?.code).toBe(9); // FAILED_PRECONDITION
+    expect(refused?.details).toMatch(/204 DESTINATION_BLOCKED_BY_OPTOUT/);
+
+    await inject('voltar');
+    await waitFor(async () => (replyCallbacks().some((r) => r.json.data.action === 'opt_in') ? true : undefined), 'the opt-in reply');
+    const { message } = await p.sendSms(token, { to: number });
+    expect(message!.sentStatus).toBe(0); // accepted
+  });
+
+  it('honours the customer’s own opt-out keyword', async () => {
+    await inject('descadastrar');
+    await waitFor(async () => (replyCallbacks().filter((r) => r.json.data.action === 'opt_out').length === 2 ? true : undefined), 'the second opt-out');
+    await expect(p.sendSms(token, { to: number })).rejects.toMatchObject({ code: 9 });
+  });
+});

@@ -28,8 +28,8 @@ afterAll(async () => {
 const delivered = (id: string, timeoutMs = 30_000) =>
   waitFor(async () => {
     const { status } = await p.call(p.clients.status, p.clients.status.getStatus, { messageId: id }, { token });
-    return status?.deliveredStatus ? status : undefined;
-  }, `the second level of ${id}`, timeoutMs);
+    return status?.sentStatus && status.deliveredStatus ? status : undefined;
+  }, `both levels of ${id}`, timeoutMs);
 
 async function sql(query: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: p.db.url });

@@ -20,6 +20,9 @@ const fromRow = (row: Row): CustomerSettings => ({
   defaultCallbackUrl: row.defaultCallbackUrl,
   allowNationalNumbers: row.allowNationalNumbers,
   defaultCountry: row.defaultCountry,
+  moUrl: row.moUrl,
+  optOutKeywords: row.optOutKeywords,
+  optInKeywords: row.optInKeywords,
 });
 
 /** A subaccount's own settings win over the account's, which win over the defaults. */

@@ -7,7 +7,7 @@ import { toE164 } from './phone-number';
 import { targetSubaccount } from '@sabia/auth';
 
 /**
- * Edits a subaccount's opt-out list by hand (end users' replies feed it in a later issue).
+ * Edits a subaccount's opt-out list by hand (end users' keyword replies feed it too: replies/).
  * Any role may record an opt-out for its own subaccount: honouring one is never a risk.
  */
 export async function modifyOptOuts(

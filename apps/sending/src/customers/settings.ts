@@ -12,6 +12,11 @@ export interface CustomerSettings {
   defaultCallbackUrl: string;
   allowNationalNumbers: boolean;
   defaultCountry: string;
+  /** Where replies are forwarded; '' keeps them without forwarding. */
+  moUrl: string;
+  /** Opt-out and opt-in reply keywords on top of the built-in ones (replies/keywords.ts). */
+  optOutKeywords: string[];
+  optInKeywords: string[];
 }
 
 /**
@@ -26,6 +31,9 @@ export const DEFAULT_SETTINGS: CustomerSettings = {
   defaultCallbackUrl: '',
   allowNationalNumbers: false,
   defaultCountry: 'BR',
+  moUrl: '',
+  optOutKeywords: [],
+  optInKeywords: [],
 };
 
 const COUNTRIES = new Set<string>(getCountries());
@@ -50,8 +58,22 @@ export function validateSettings(input: CustomerSettings, checkUrl: (url: string
   } catch (err) {
     problems.push((err as Error).message.replace('callback_url', 'default_callback_url'));
   }
+  let moUrl = '';
+  try {
+    moUrl = checkUrl(input.moUrl);
+  } catch (err) {
+    problems.push((err as Error).message.replace('callback_url', 'mo_url'));
+  }
+  const keywords = (list: string[], field: string) => {
+    const cleaned = [...new Set(list.map((k) => k.trim()).filter(Boolean))];
+    if (cleaned.length > 50) problems.push(`${field} may hold at most 50 keywords`);
+    if (cleaned.some((k) => k.length > 30 || /\s/.test(k))) problems.push(`each of ${field} must be one word of at most 30 characters`);
+    return cleaned;
+  };
+  const optOutKeywords = keywords(input.optOutKeywords, 'opt_out_keywords');
+  const optInKeywords = keywords(input.optInKeywords, 'opt_in_keywords');
   if (problems.length) throw new InvalidArgumentError(`invalid settings: ${problems.join('; ')}`, { problems });
-  return { ...input, allowedCountries, forbiddenWords, defaultCountry, defaultCallbackUrl };
+  return { ...input, allowedCountries, forbiddenWords, defaultCountry, defaultCallbackUrl, moUrl, optOutKeywords, optInKeywords };
 }
 
 // Country codes are checked as CountryCode by libphonenumber; settings keep plain strings.

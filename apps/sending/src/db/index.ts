@@ -9,4 +9,5 @@ export { optOuts } from './opt-outs';
 export { outbox } from './outbox';
 export { portedNumbers } from './ported-numbers';
 export { processedEvents } from './processed-events';
+export { replies } from './replies';
 export { sending } from './schema';

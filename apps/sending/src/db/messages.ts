@@ -44,5 +44,7 @@ export const messages = sending.table(
     uniqueIndex('messages_carrier_id_uq').on(t.carrier, t.carrierMessageId),
     index('messages_account_created_idx').on(t.accountId, t.createdAt),
     index('messages_batch_idx').on(t.batchId, t.batchIndex),
+    // A reply joins the last message sent to its number.
+    index('messages_to_created_idx').on(t.to, t.createdAt),
   ],
 );

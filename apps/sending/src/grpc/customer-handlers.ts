@@ -26,6 +26,9 @@ const fromProto = (s: pb.CustomerSettings | undefined): CustomerSettings => ({
   defaultCallbackUrl: s?.defaultCallbackUrl ?? '',
   allowNationalNumbers: s?.allowNationalNumbers ?? false,
   defaultCountry: s?.defaultCountry ?? DEFAULT_SETTINGS.defaultCountry,
+  moUrl: s?.moUrl ?? '',
+  optOutKeywords: s?.optOutKeywords ?? [],
+  optInKeywords: s?.optInKeywords ?? [],
 });
 
 const listed = (rows: Array<{ number: string; addedBy: string; addedAt: Date }>) =>

@@ -3,12 +3,29 @@ import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { parseReceipt, TRACE_TLV_TAG } from '@sabia/smpp';
 import type smpp from 'smpp';
+import { recordReply } from '../replies/record-reply';
 import { recordReceipt } from './record-receipt';
 
 const tracer = trace.getTracer('@sabia/sending');
 const ESM_CLASS_RECEIPT = 0x04;
 
-/** Handles a deliver_sm from the SMSC: receipts are recorded; MOs (issue 4) are logged for now. */
+/** The text of a deliver_sm as the smpp package decoded it (short_message, or message_payload). */
+function textOf(pdu: smpp.Pdu): string {
+  for (const field of [pdu.short_message, pdu.message_payload]) {
+    const message = (field as { message?: unknown } | undefined)?.message ?? field;
+    if (typeof message === 'string' && message !== '') return message;
+    if (Buffer.isBuffer(message) && message.length > 0) return message.toString('utf8');
+  }
+  return '';
+}
+
+/** A numeric source address is an international number without its "+" (as SMSCs send them); anything else stays as it is. */
+const fromAddress = (pdu: smpp.Pdu): string => {
+  const addr = String(pdu.source_addr ?? '');
+  return /^\d+$/.test(addr) ? `+${addr}` : addr;
+};
+
+/** Handles a deliver_sm from the SMSC: a receipt (esm_class 0x04) or a user's reply (MO). */
 export function onDeliver(db: Db, carrier: string, logger: Logger) {
   return async (pdu: smpp.Pdu): Promise<void> => {
     const carrierTrace = typeof pdu[TRACE_TLV_TAG] === 'string' ? { traceparent: pdu[TRACE_TLV_TAG] as string } : {};
@@ -18,10 +35,11 @@ export function onDeliver(db: Db, carrier: string, logger: Logger) {
     try {
       await context.with(trace.setSpan(parent, span), async () => {
         if (!isReceipt) {
-          logger.info({ from: pdu.source_addr }, 'MO received (replies are handled in a later issue)');
+          const reply = await recordReply(db, { carrier, from: fromAddress(pdu), to: String(pdu.destination_addr ?? ''), text: textOf(pdu), receivedAt: new Date() });
+          span.setAttribute('sabia.reply_action', reply.action || 'none');
           return;
         }
-        const text = (pdu.short_message as { message?: string } | undefined)?.message ?? '';
+        const text = textOf(pdu);
         const parsed = parseReceipt(text);
         const carrierMessageId = String(pdu.receipted_message_id ?? parsed?.id ?? '');
         if (!parsed || !carrierMessageId) {

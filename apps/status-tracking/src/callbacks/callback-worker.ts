@@ -8,7 +8,7 @@ const BATCH = 64;
 const IDLE_POLL_MS = 200;
 
 /**
- * Delivers due callbacks. Rows are leased (next_attempt_at pushed past the timeout) with
+ * Delivers due callbacks, each message's in the order they were written. Rows are leased (next_attempt_at pushed past the timeout) with
  * FOR UPDATE SKIP LOCKED, so any number of status-tracking replicas share the work and a
  * replica that dies mid-delivery only delays its callbacks until the lease ends.
  */
@@ -22,8 +22,10 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
     const result = await db.execute<Record<string, unknown>>(sql`
       update ${callbacks} set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval
       where id in (
-        select id from ${callbacks}
+        select id from ${callbacks} c
         where state = 'pending' and next_attempt_at <= now()
+          -- One message's callbacks go out in order: "sent" is never overtaken by "delivered".
+          and not exists (select 1 from ${callbacks} e where e.message_id = c.message_id and e.state = 'pending' and e.id < c.id)
         order by next_attempt_at
         limit ${limit}
         for update skip locked)

@@ -24,6 +24,7 @@ export const SUBJECTS = {
   messageAccepted: 'sabia.sending.message-accepted.v1',
   messageSent: 'sabia.sending.message-sent.v1',
   receiptReceived: 'sabia.sending.receipt-received.v1',
+  replyReceived: 'sabia.sending.reply-received.v1',
   statusChanged: 'sabia.status.status-changed.v1',
   incidentWindowDeclared: 'sabia.incident.window-declared.v1',
 } as const;

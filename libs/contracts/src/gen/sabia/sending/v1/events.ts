@@ -99,6 +99,39 @@ export interface ReceiptReceived {
   to: string;
 }
 
+/**
+ * Subject sabia.sending.reply-received.v1: a user replied (a mobile-originated SMS). Status
+ * tracking forwards it to the subaccount's MO URL.
+ */
+export interface ReplyReceived {
+  /** Our id for the reply. */
+  replyId: string;
+  /** Account of the conversation it joined (empty when no message of ours went to that number). */
+  accountId: string;
+  /** Subaccount of that conversation. */
+  subaccountId: string;
+  /** The number that replied, in E.164. */
+  from: string;
+  /** The short code or sender id it was sent to. */
+  to: string;
+  /** What the user wrote. */
+  text: string;
+  /** When the carrier handed it to us. */
+  receivedAt:
+    | Date
+    | undefined;
+  /** The last message we sent to that number: the conversation the reply belongs to. */
+  messageId: string;
+  /** Where to forward it (the subaccount's MO URL); empty: kept, not forwarded. */
+  moUrl: string;
+  /** opt_out or opt_in when the text was a keyword that changed the opt-out list; else empty. */
+  action: string;
+  /** The carrier it came through. */
+  carrier: string;
+  /** The correlation id of the message it answers. */
+  correlationId: string;
+}
+
 function createBaseMessageAccepted(): MessageAccepted {
   return { messageId: "", accountId: "", subaccountId: "", to: "", parts: 0, acceptedAt: undefined };
 }
@@ -623,6 +656,206 @@ export const ReceiptReceived: MessageFns<ReceiptReceived> = {
     message.callbackUrl = object.callbackUrl ?? "";
     message.correlationId = object.correlationId ?? "";
     message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBaseReplyReceived(): ReplyReceived {
+  return {
+    replyId: "",
+    accountId: "",
+    subaccountId: "",
+    from: "",
+    to: "",
+    text: "",
+    receivedAt: undefined,
+    messageId: "",
+    moUrl: "",
+    action: "",
+    carrier: "",
+    correlationId: "",
+  };
+}
+
+export const ReplyReceived: MessageFns<ReplyReceived> = {
+  encode(message: ReplyReceived, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.replyId !== "") {
+      writer.uint32(10).string(message.replyId);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    if (message.subaccountId !== "") {
+      writer.uint32(26).string(message.subaccountId);
+    }
+    if (message.from !== "") {
+      writer.uint32(34).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(42).string(message.to);
+    }
+    if (message.text !== "") {
+      writer.uint32(50).string(message.text);
+    }
+    if (message.receivedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.receivedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.messageId !== "") {
+      writer.uint32(66).string(message.messageId);
+    }
+    if (message.moUrl !== "") {
+      writer.uint32(74).string(message.moUrl);
+    }
+    if (message.action !== "") {
+      writer.uint32(82).string(message.action);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(90).string(message.carrier);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(98).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplyReceived {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplyReceived();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.replyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.receivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.moUrl = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReplyReceived>, I>>(base?: I): ReplyReceived {
+    return ReplyReceived.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReplyReceived>, I>>(object: I): ReplyReceived {
+    const message = createBaseReplyReceived();
+    message.replyId = object.replyId ?? "";
+    message.accountId = object.accountId ?? "";
+    message.subaccountId = object.subaccountId ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.text = object.text ?? "";
+    message.receivedAt = object.receivedAt ?? undefined;
+    message.messageId = object.messageId ?? "";
+    message.moUrl = object.moUrl ?? "";
+    message.action = object.action ?? "";
+    message.carrier = object.carrier ?? "";
+    message.correlationId = object.correlationId ?? "";
     return message;
   },
 };

@@ -49,6 +49,12 @@ export interface CustomerSettings {
     | undefined;
   /** Who last changed them. */
   updatedBy: string;
+  /** Where replies (MO) to this subaccount's messages are forwarded, signed like callbacks; empty: not forwarded. */
+  moUrl: string;
+  /** Reply keywords that opt a number out, besides SAIR, PARAR, CANCELAR and STOP (no case, no accents). */
+  optOutKeywords: string[];
+  /** Reply keywords that opt a number back in, besides VOLTAR and START. */
+  optInKeywords: string[];
 }
 
 export interface GetCustomerSettingsRequest {
@@ -302,6 +308,9 @@ function createBaseCustomerSettings(): CustomerSettings {
     defaultCountry: "",
     updatedAt: undefined,
     updatedBy: "",
+    moUrl: "",
+    optOutKeywords: [],
+    optInKeywords: [],
   };
 }
 
@@ -336,6 +345,15 @@ export const CustomerSettings: MessageFns<CustomerSettings> = {
     }
     if (message.updatedBy !== "") {
       writer.uint32(82).string(message.updatedBy);
+    }
+    if (message.moUrl !== "") {
+      writer.uint32(90).string(message.moUrl);
+    }
+    for (const v of message.optOutKeywords) {
+      writer.uint32(98).string(v!);
+    }
+    for (const v of message.optInKeywords) {
+      writer.uint32(106).string(v!);
     }
     return writer;
   },
@@ -433,6 +451,30 @@ export const CustomerSettings: MessageFns<CustomerSettings> = {
             message.updatedBy = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.moUrl = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.optOutKeywords.push(reader.string());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.optInKeywords.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -460,6 +502,9 @@ export const CustomerSettings: MessageFns<CustomerSettings> = {
     message.defaultCountry = object.defaultCountry ?? "";
     message.updatedAt = object.updatedAt ?? undefined;
     message.updatedBy = object.updatedBy ?? "";
+    message.moUrl = object.moUrl ?? "";
+    message.optOutKeywords = object.optOutKeywords?.map((e) => e) || [];
+    message.optInKeywords = object.optInKeywords?.map((e) => e) || [];
     return message;
   },
 };
