@@ -3,9 +3,11 @@
 // abilities, and status-tracking and billing follow every part.
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { DeliveredStatus, SentStatus, type sending } from '@sabia/contracts';
+import { callServerStream } from '@sabia/grpc-kit';
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, waitFor, type Pipeline } from '@sabia/testing';
+import { REPO_ROOT, startPipeline, waitFor, type Pipeline } from '@sabia/testing';
 
 let p: Pipeline;
 let token: string;
@@ -162,4 +164,44 @@ describe('carriers over SMPP', () => {
     const rows = await sql(`select count(*)::int as n from sending.message_parts where carrier = 'algar'`);
     expect(rows[0].n).toBe(30);
   });
+});
+
+describe('reports over the messages above', () => {
+  const today = new Date();
+  const day = (offset: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + offset)).toISOString().slice(0, 10);
+  const period = { periodStart: new Date(Date.now() - 86_400_000), periodEnd: new Date(Date.now() + 86_400_000) };
+  const filter = { subaccountId: '', sentStatus: 0, deliveredStatus: 0, correlationId: '', destination: '', carrier: '', ...period };
+
+  it('counts them per carrier and status, and the CSV export has one line per message', async () => {
+    const report = await p.call(p.clients.status, p.clients.status.getReport, { filter, timeZone: 'UTC' }, { token });
+    const byCarrier = new Map<string, bigint>();
+    for (const r of report.rows) byCarrier.set(r.carrier, (byCarrier.get(r.carrier) ?? 0n) + r.messages);
+    expect(byCarrier.get('algar')).toBe(30n);
+    expect(report.rows.find((r) => r.carrier === 'nextel')).toMatchObject({ sentStatus: SentStatus.SENT_STATUS_REJECTED_BY_CARRIER });
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of callServerStream(p.clients.status, p.clients.status.exportMessages, { filter }, { token })) chunks.push(Buffer.from(chunk.csv));
+    const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\r\n');
+    expect(lines.length - 1).toBe(Number(report.totalMessages));
+  });
+
+  it('prints the consolidated report and exports the CSV from the CLI', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: p.cliEnv('acme') });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c));
+        child.stderr.on('data', (c: Buffer) => (stderr += c));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const table = await run(['report', '--from', day(-1), '--to', day(1), '--tz', 'UTC']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/algar\s+2 SENT_SUCCESS/);
+    expect(table.stdout).toMatch(/total \d+ messages/);
+    const csv = await run(['report', '--from', day(-1), '--to', day(1), '--tz', 'UTC', '--csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^message_id,subaccount_id,to,/);
+    expect(csv.stderr).toMatch(/\d+ rows exported/);
+  }, 60_000);
 });

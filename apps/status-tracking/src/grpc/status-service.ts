@@ -5,6 +5,10 @@ import { PermissionDeniedError } from '@sabia/errors';
 import type { HandlerKit } from '@sabia/grpc-kit';
 import { listCallbacks } from '../callbacks/list-callbacks';
 import { activeSecrets, rotateSecret, type ActiveSecret } from '../callbacks/webhook-secrets';
+import type { messageStatus } from '../db';
+import { consolidatedReport } from '../reports/consolidated-report';
+import { exportMessages } from '../reports/export-messages';
+import { listMessages } from '../reports/list-messages';
 import { getStatus } from '../tracking/get-status';
 
 function userOf(principal: Principal, what: string): UserPrincipal {
@@ -12,23 +16,35 @@ function userOf(principal: Principal, what: string): UserPrincipal {
   return principal;
 }
 
+const toProtoStatus = (row: typeof messageStatus.$inferSelect): pb.MessageStatus => ({
+  messageId: row.messageId,
+  sentStatus: row.sentStatus ?? 0,
+  sentAt: row.sentAt ?? undefined,
+  deliveredStatus: row.deliveredStatus ?? 0,
+  deliveredAt: row.deliveredAt ?? undefined,
+  carrierMessageId: row.carrierMessageId,
+  correlationId: row.correlationId,
+  subaccountId: row.subaccountId,
+  to: row.to,
+  carrier: row.carrier,
+  parts: row.parts,
+});
+
 const toSecrets = (secrets: ActiveSecret[]) => secrets.map((s) => ({ secret: s.secret, createdAt: s.createdAt, expiresAt: s.expiresAt ?? undefined }));
 
 export function statusService(db: Db, kit: HandlerKit): pb.StatusServiceServer {
   return {
     getStatus: kit.unary(async (req: pb.GetStatusRequest, ctx) => {
       const row = await getStatus(db, userOf(ctx.principal, 'GetStatus'), req.messageId);
-      return {
-        status: {
-          messageId: row.messageId,
-          sentStatus: row.sentStatus ?? 0,
-          sentAt: row.sentAt ?? undefined,
-          deliveredStatus: row.deliveredStatus ?? 0,
-          deliveredAt: row.deliveredAt ?? undefined,
-          carrierMessageId: row.carrierMessageId,
-          correlationId: row.correlationId,
-        },
-      };
+      return { status: toProtoStatus(row) };
+    }),
+    listMessages: kit.unary(async (req: pb.ListMessagesRequest, ctx) => {
+      const page = await listMessages(db, userOf(ctx.principal, 'ListMessages'), req);
+      return { messages: page.rows.map(toProtoStatus), nextPageToken: page.nextPageToken };
+    }),
+    getReport: kit.unary(async (req: pb.GetReportRequest, ctx) => consolidatedReport(db, userOf(ctx.principal, 'GetReport'), req)),
+    exportMessages: kit.serverStream(async (req: pb.ExportMessagesRequest, ctx, send: (m: pb.ExportMessagesResponse) => Promise<void>) => {
+      await exportMessages(db, userOf(ctx.principal, 'ExportMessages'), req, (csv) => send({ csv: Buffer.from(csv, 'utf8') }));
     }),
     getWebhookSecret: kit.unary(async (req: pb.GetWebhookSecretRequest, ctx) => {
       const user = userOf(ctx.principal, 'GetWebhookSecret');

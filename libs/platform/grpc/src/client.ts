@@ -3,6 +3,7 @@ import {
   Metadata,
   type CallOptions,
   type Client,
+  type ClientReadableStream,
   type ClientUnaryCall,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -44,4 +45,26 @@ export function callUnary<Req, Res>(
   return new Promise((resolve, reject) => {
     method.call(client, request, metadata, { deadline }, (err, res) => (err ? reject(err) : resolve(res)));
   });
+}
+
+type ServerStreamMethod<Req, Res> = (request: Req, metadata: Metadata, options: Partial<CallOptions>) => ClientReadableStream<Res>;
+
+/**
+ * A server-streaming call as an async iterable, with a bearer token and a deadline (longer by
+ * default: an export runs for as long as it has rows). Breaking out of the loop cancels the call.
+ */
+export async function* callServerStream<Req, Res>(
+  client: Client,
+  method: ServerStreamMethod<Req, Res>,
+  request: Req,
+  opts: { token: string; deadlineMs?: number },
+): AsyncGenerator<Res> {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${opts.token}`);
+  const call = method.call(client, request, metadata, { deadline: Date.now() + (opts.deadlineMs ?? 3600_000) });
+  try {
+    for await (const message of call) yield message as Res;
+  } finally {
+    call.cancel();
+  }
 }

@@ -1,6 +1,6 @@
 export { testEnv } from './env';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';
-export { freePort, spawnService, waitFor, type ServiceProcess } from './service-process';
+export { freePort, REPO_ROOT, spawnService, waitFor, type ServiceProcess } from './service-process';
 export { createTestDatabase, testNamespace, type TestDatabase } from './test-database';
 export { SECRET as PIPELINE_SECRET, startPipeline, type Pipeline } from './pipeline';
 export { migratedDatabase } from './migrated-database';

@@ -76,6 +76,17 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; p
   return {
     db,
     otlp,
+    /** Environment for the `sabia` CLI to talk to this pipeline as `account`. */
+    cliEnv: (account: string): NodeJS.ProcessEnv => ({
+      ...process.env,
+      SABIA_SENDING_ADDR: `127.0.0.1:${sendingPort}`,
+      SABIA_STATUS_ADDR: `127.0.0.1:${statusPort}`,
+      SABIA_BILLING_ADDR: `127.0.0.1:${billingPort}`,
+      AUTH_JWT_SECRET: SECRET,
+      SABIA_ACCOUNT: account,
+      SABIA_SUBACCOUNT: `${account}-main`,
+      NO_COLOR: '1',
+    }),
     /** carrier-sim's HTTP control API (counts, submits, MO injection). */
     simUrl: `http://127.0.0.1:${simHttpPort}`,
     clients,

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -24,6 +26,97 @@ import { DeliveredStatus, SentStatus } from "../../common/v1/status_codes";
 export const protobufPackage = "sabia.status.v1";
 
 export const protobufFileName = "sabia/status/v1/status_service.proto";
+
+/**
+ * Which messages a query covers. Users who are not administrador or gerente see only their
+ * own subaccount whatever they ask.
+ */
+export interface MessageFilter {
+  /** One subaccount; empty: every subaccount the caller may see. */
+  subaccountId: string;
+  /** First level known at or after this time (inclusive). */
+  periodStart:
+    | Date
+    | undefined;
+  /** First level known before this time (exclusive). */
+  periodEnd:
+    | Date
+    | undefined;
+  /** Only this first level; UNSPECIFIED: any. */
+  sentStatus: SentStatus;
+  /** Only this second level; UNSPECIFIED: any. */
+  deliveredStatus: DeliveredStatus;
+  /** Only messages sent with this correlation id. */
+  correlationId: string;
+  /** Only messages to this number (E.164). */
+  destination: string;
+  /** Only messages through this carrier (vivo, claro, …). */
+  carrier: string;
+}
+
+export interface ListMessagesRequest {
+  /** What to list. */
+  filter:
+    | MessageFilter
+    | undefined;
+  /** At most this many (default 100, at most 1,000). */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first. */
+  pageToken: string;
+}
+
+export interface ListMessagesResponse {
+  /** Newest first. */
+  messages: MessageStatus[];
+  /** Pass it back for the next page; empty after the last one. */
+  nextPageToken: string;
+}
+
+export interface GetReportRequest {
+  /** What to count; the period is required and at most 366 days. */
+  filter:
+    | MessageFilter
+    | undefined;
+  /** IANA time zone the days are cut in (default America/Sao_Paulo). */
+  timeZone: string;
+}
+
+export interface GetReportResponse {
+  /** One row per day, subaccount, carrier and status pair, ordered by those. */
+  rows: ReportRow[];
+  /** Messages counted. */
+  totalMessages: bigint;
+  /** Parts counted (what carriers billed). */
+  totalParts: bigint;
+}
+
+/** Messages of one day, subaccount, carrier and status pair. */
+export interface ReportRow {
+  /** YYYY-MM-DD in the report's time zone. */
+  day: string;
+  /** Subaccount. */
+  subaccountId: string;
+  /** Carrier ('' for messages refused before routing). */
+  carrier: string;
+  /** First level. */
+  sentStatus: SentStatus;
+  /** Second level (UNSPECIFIED when none yet). */
+  deliveredStatus: DeliveredStatus;
+  /** How many messages. */
+  messages: bigint;
+  /** How many parts they had. */
+  parts: bigint;
+}
+
+export interface ExportMessagesRequest {
+  /** What to export; the period is required. */
+  filter: MessageFilter | undefined;
+}
+
+export interface ExportMessagesResponse {
+  /** The next piece of the CSV (the first starts with the header line); UTF-8. */
+  csv: Buffer;
+}
 
 export interface GetWebhookSecretRequest {
   /** Subaccount; empty for the caller's own. */
@@ -131,7 +224,714 @@ export interface MessageStatus {
   carrierMessageId: string;
   /** Caller's correlation id. */
   correlationId: string;
+  /** Subaccount. */
+  subaccountId: string;
+  /** Destination in E.164. */
+  to: string;
+  /** Carrier that handled it. */
+  carrier: string;
+  /** Number of parts. */
+  parts: number;
 }
+
+function createBaseMessageFilter(): MessageFilter {
+  return {
+    subaccountId: "",
+    periodStart: undefined,
+    periodEnd: undefined,
+    sentStatus: 0,
+    deliveredStatus: 0,
+    correlationId: "",
+    destination: "",
+    carrier: "",
+  };
+}
+
+export const MessageFilter: MessageFns<MessageFilter> = {
+  encode(message: MessageFilter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    if (message.periodStart !== undefined) {
+      Timestamp.encode(toTimestamp(message.periodStart), writer.uint32(18).fork()).join();
+    }
+    if (message.periodEnd !== undefined) {
+      Timestamp.encode(toTimestamp(message.periodEnd), writer.uint32(26).fork()).join();
+    }
+    if (message.sentStatus !== 0) {
+      writer.uint32(32).int32(message.sentStatus);
+    }
+    if (message.deliveredStatus !== 0) {
+      writer.uint32(40).int32(message.deliveredStatus);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(50).string(message.correlationId);
+    }
+    if (message.destination !== "") {
+      writer.uint32(58).string(message.destination);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(66).string(message.carrier);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MessageFilter {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessageFilter();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.periodStart = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.periodEnd = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sentStatus = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.deliveredStatus = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<MessageFilter>, I>>(base?: I): MessageFilter {
+    return MessageFilter.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MessageFilter>, I>>(object: I): MessageFilter {
+    const message = createBaseMessageFilter();
+    message.subaccountId = object.subaccountId ?? "";
+    message.periodStart = object.periodStart ?? undefined;
+    message.periodEnd = object.periodEnd ?? undefined;
+    message.sentStatus = object.sentStatus ?? 0;
+    message.deliveredStatus = object.deliveredStatus ?? 0;
+    message.correlationId = object.correlationId ?? "";
+    message.destination = object.destination ?? "";
+    message.carrier = object.carrier ?? "";
+    return message;
+  },
+};
+
+function createBaseListMessagesRequest(): ListMessagesRequest {
+  return { filter: undefined, pageSize: 0, pageToken: "" };
+}
+
+export const ListMessagesRequest: MessageFns<ListMessagesRequest> = {
+  encode(message: ListMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      MessageFilter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = MessageFilter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListMessagesRequest>, I>>(base?: I): ListMessagesRequest {
+    return ListMessagesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMessagesRequest>, I>>(object: I): ListMessagesRequest {
+    const message = createBaseListMessagesRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? MessageFilter.fromPartial(object.filter)
+      : undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListMessagesResponse(): ListMessagesResponse {
+  return { messages: [], nextPageToken: "" };
+}
+
+export const ListMessagesResponse: MessageFns<ListMessagesResponse> = {
+  encode(message: ListMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      MessageStatus.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMessagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMessagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(MessageStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListMessagesResponse>, I>>(base?: I): ListMessagesResponse {
+    return ListMessagesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMessagesResponse>, I>>(object: I): ListMessagesResponse {
+    const message = createBaseListMessagesResponse();
+    message.messages = object.messages?.map((e) => MessageStatus.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetReportRequest(): GetReportRequest {
+  return { filter: undefined, timeZone: "" };
+}
+
+export const GetReportRequest: MessageFns<GetReportRequest> = {
+  encode(message: GetReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      MessageFilter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(18).string(message.timeZone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = MessageFilter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetReportRequest>, I>>(base?: I): GetReportRequest {
+    return GetReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetReportRequest>, I>>(object: I): GetReportRequest {
+    const message = createBaseGetReportRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? MessageFilter.fromPartial(object.filter)
+      : undefined;
+    message.timeZone = object.timeZone ?? "";
+    return message;
+  },
+};
+
+function createBaseGetReportResponse(): GetReportResponse {
+  return { rows: [], totalMessages: 0n, totalParts: 0n };
+}
+
+export const GetReportResponse: MessageFns<GetReportResponse> = {
+  encode(message: GetReportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rows) {
+      ReportRow.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.totalMessages !== 0n) {
+      if (BigInt.asUintN(64, message.totalMessages) !== message.totalMessages) {
+        throw new globalThis.Error("value provided for field message.totalMessages of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.totalMessages);
+    }
+    if (message.totalParts !== 0n) {
+      if (BigInt.asUintN(64, message.totalParts) !== message.totalParts) {
+        throw new globalThis.Error("value provided for field message.totalParts of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.totalParts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetReportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetReportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rows.push(ReportRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.totalMessages = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.totalParts = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetReportResponse>, I>>(base?: I): GetReportResponse {
+    return GetReportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetReportResponse>, I>>(object: I): GetReportResponse {
+    const message = createBaseGetReportResponse();
+    message.rows = object.rows?.map((e) => ReportRow.fromPartial(e)) || [];
+    message.totalMessages = (object.totalMessages !== undefined && object.totalMessages !== null)
+      ? BigInt(object.totalMessages)
+      : 0n;
+    message.totalParts = (object.totalParts !== undefined && object.totalParts !== null)
+      ? BigInt(object.totalParts)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseReportRow(): ReportRow {
+  return { day: "", subaccountId: "", carrier: "", sentStatus: 0, deliveredStatus: 0, messages: 0n, parts: 0n };
+}
+
+export const ReportRow: MessageFns<ReportRow> = {
+  encode(message: ReportRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== "") {
+      writer.uint32(10).string(message.day);
+    }
+    if (message.subaccountId !== "") {
+      writer.uint32(18).string(message.subaccountId);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(26).string(message.carrier);
+    }
+    if (message.sentStatus !== 0) {
+      writer.uint32(32).int32(message.sentStatus);
+    }
+    if (message.deliveredStatus !== 0) {
+      writer.uint32(40).int32(message.deliveredStatus);
+    }
+    if (message.messages !== 0n) {
+      if (BigInt.asUintN(64, message.messages) !== message.messages) {
+        throw new globalThis.Error("value provided for field message.messages of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.messages);
+    }
+    if (message.parts !== 0n) {
+      if (BigInt.asUintN(64, message.parts) !== message.parts) {
+        throw new globalThis.Error("value provided for field message.parts of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.parts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportRow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportRow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.day = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sentStatus = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.deliveredStatus = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.messages = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.parts = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReportRow>, I>>(base?: I): ReportRow {
+    return ReportRow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportRow>, I>>(object: I): ReportRow {
+    const message = createBaseReportRow();
+    message.day = object.day ?? "";
+    message.subaccountId = object.subaccountId ?? "";
+    message.carrier = object.carrier ?? "";
+    message.sentStatus = object.sentStatus ?? 0;
+    message.deliveredStatus = object.deliveredStatus ?? 0;
+    message.messages = (object.messages !== undefined && object.messages !== null) ? BigInt(object.messages) : 0n;
+    message.parts = (object.parts !== undefined && object.parts !== null) ? BigInt(object.parts) : 0n;
+    return message;
+  },
+};
+
+function createBaseExportMessagesRequest(): ExportMessagesRequest {
+  return { filter: undefined };
+}
+
+export const ExportMessagesRequest: MessageFns<ExportMessagesRequest> = {
+  encode(message: ExportMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      MessageFilter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = MessageFilter.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ExportMessagesRequest>, I>>(base?: I): ExportMessagesRequest {
+    return ExportMessagesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportMessagesRequest>, I>>(object: I): ExportMessagesRequest {
+    const message = createBaseExportMessagesRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? MessageFilter.fromPartial(object.filter)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseExportMessagesResponse(): ExportMessagesResponse {
+  return { csv: Buffer.alloc(0) };
+}
+
+export const ExportMessagesResponse: MessageFns<ExportMessagesResponse> = {
+  encode(message: ExportMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.csv.length !== 0) {
+      writer.uint32(10).bytes(message.csv);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportMessagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportMessagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.csv = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ExportMessagesResponse>, I>>(base?: I): ExportMessagesResponse {
+    return ExportMessagesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportMessagesResponse>, I>>(object: I): ExportMessagesResponse {
+    const message = createBaseExportMessagesResponse();
+    message.csv = object.csv ?? Buffer.alloc(0);
+    return message;
+  },
+};
 
 function createBaseGetWebhookSecretRequest(): GetWebhookSecretRequest {
   return { subaccountId: "" };
@@ -881,6 +1681,10 @@ function createBaseMessageStatus(): MessageStatus {
     deliveredAt: undefined,
     carrierMessageId: "",
     correlationId: "",
+    subaccountId: "",
+    to: "",
+    carrier: "",
+    parts: 0,
   };
 }
 
@@ -906,6 +1710,18 @@ export const MessageStatus: MessageFns<MessageStatus> = {
     }
     if (message.correlationId !== "") {
       writer.uint32(58).string(message.correlationId);
+    }
+    if (message.subaccountId !== "") {
+      writer.uint32(66).string(message.subaccountId);
+    }
+    if (message.to !== "") {
+      writer.uint32(74).string(message.to);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(82).string(message.carrier);
+    }
+    if (message.parts !== 0) {
+      writer.uint32(88).uint32(message.parts);
     }
     return writer;
   },
@@ -979,6 +1795,38 @@ export const MessageStatus: MessageFns<MessageStatus> = {
             message.correlationId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.parts = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1003,6 +1851,10 @@ export const MessageStatus: MessageFns<MessageStatus> = {
     message.deliveredAt = object.deliveredAt ?? undefined;
     message.carrierMessageId = object.carrierMessageId ?? "";
     message.correlationId = object.correlationId ?? "";
+    message.subaccountId = object.subaccountId ?? "";
+    message.to = object.to ?? "";
+    message.carrier = object.carrier ?? "";
+    message.parts = object.parts ?? 0;
     return message;
   },
 };
@@ -1061,6 +1913,42 @@ export const StatusServiceService = {
       Buffer.from(ListCallbacksResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCallbacksResponse => ListCallbacksResponse.decode(value),
   },
+  /** Messages matching a filter, newest first, a page at a time. */
+  listMessages: {
+    path: "/sabia.status.v1.StatusService/ListMessages" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListMessagesRequest): Buffer => Buffer.from(ListMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListMessagesRequest => ListMessagesRequest.decode(value),
+    responseSerialize: (value: ListMessagesResponse): Buffer =>
+      Buffer.from(ListMessagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListMessagesResponse => ListMessagesResponse.decode(value),
+  },
+  /** Counts per day, subaccount, carrier and status for a period (the consolidated report). */
+  getReport: {
+    path: "/sabia.status.v1.StatusService/GetReport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetReportRequest): Buffer => Buffer.from(GetReportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetReportRequest => GetReportRequest.decode(value),
+    responseSerialize: (value: GetReportResponse): Buffer => Buffer.from(GetReportResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetReportResponse => GetReportResponse.decode(value),
+  },
+  /**
+   * Every message matching a filter as CSV (the detailed report), streamed in chunks: a period
+   * of millions of rows is never held in memory on either side.
+   */
+  exportMessages: {
+    path: "/sabia.status.v1.StatusService/ExportMessages" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportMessagesRequest): Buffer =>
+      Buffer.from(ExportMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportMessagesRequest => ExportMessagesRequest.decode(value),
+    responseSerialize: (value: ExportMessagesResponse): Buffer =>
+      Buffer.from(ExportMessagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportMessagesResponse => ExportMessagesResponse.decode(value),
+  },
 } as const;
 
 export interface StatusServiceServer extends UntypedServiceImplementation {
@@ -1078,6 +1966,15 @@ export interface StatusServiceServer extends UntypedServiceImplementation {
   rotateWebhookSecret: handleUnaryCall<RotateWebhookSecretRequest, RotateWebhookSecretResponse>;
   /** The callbacks of one message, with every delivery attempt. */
   listCallbacks: handleUnaryCall<ListCallbacksRequest, ListCallbacksResponse>;
+  /** Messages matching a filter, newest first, a page at a time. */
+  listMessages: handleUnaryCall<ListMessagesRequest, ListMessagesResponse>;
+  /** Counts per day, subaccount, carrier and status for a period (the consolidated report). */
+  getReport: handleUnaryCall<GetReportRequest, GetReportResponse>;
+  /**
+   * Every message matching a filter as CSV (the detailed report), streamed in chunks: a period
+   * of millions of rows is never held in memory on either side.
+   */
+  exportMessages: handleServerStreamingCall<ExportMessagesRequest, ExportMessagesResponse>;
 }
 
 export interface StatusServiceClient extends Client {
@@ -1151,6 +2048,51 @@ export interface StatusServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCallbacksResponse) => void,
   ): ClientUnaryCall;
+  /** Messages matching a filter, newest first, a page at a time. */
+  listMessages(
+    request: ListMessagesRequest,
+    callback: (error: ServiceError | null, response: ListMessagesResponse) => void,
+  ): ClientUnaryCall;
+  listMessages(
+    request: ListMessagesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListMessagesResponse) => void,
+  ): ClientUnaryCall;
+  listMessages(
+    request: ListMessagesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListMessagesResponse) => void,
+  ): ClientUnaryCall;
+  /** Counts per day, subaccount, carrier and status for a period (the consolidated report). */
+  getReport(
+    request: GetReportRequest,
+    callback: (error: ServiceError | null, response: GetReportResponse) => void,
+  ): ClientUnaryCall;
+  getReport(
+    request: GetReportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetReportResponse) => void,
+  ): ClientUnaryCall;
+  getReport(
+    request: GetReportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetReportResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Every message matching a filter as CSV (the detailed report), streamed in chunks: a period
+   * of millions of rows is never held in memory on either side.
+   */
+  exportMessages(
+    request: ExportMessagesRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExportMessagesResponse>;
+  exportMessages(
+    request: ExportMessagesRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExportMessagesResponse>;
 }
 
 export const StatusServiceClient = makeGenericClientConstructor(

@@ -1,0 +1,110 @@
+// `npm run bench:e2e [-- --messages N --batch B]`: N messages from SendBatch through the whole
+// platform as separate processes on real Postgres and NATS — acceptance, billing reservation,
+// SMPP to carrier-sim (vivo, claro, tim binds), receipts, status tracking, billing settlement —
+// and back as signed callbacks to a real HTTP receiver. Prints accepted/s, submitted/s,
+// receipts/s, callbacks/s, end-to-end p50/p99 (accepted → "delivered" callback received), and
+// checks by id that every message got exactly its two callbacks.
+import { startPipeline } from '@sabia/testing';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { percentile, runBench } from './run-bench';
+
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '20000' }, batch: { type: 'string', default: '5000' } } });
+const N = Number(values.messages);
+const B = Math.min(10_000, Number(values.batch));
+const PREFIXES = ['99', '96', '95']; // Vivo, Claro, TIM: seven binds between them
+
+async function main() {
+  console.log(`Sabiá end-to-end benchmark: ${N} messages in SendBatch calls of ${B}, callbacks to a local receiver`);
+  const callbacks = new Map<string, { sent?: number; delivered?: number }>();
+  let received = 0;
+  let duplicates = 0;
+  const seen = new Set<string>();
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      received++;
+      const id = String(req.headers['webhook-id']);
+      if (seen.has(id)) duplicates++;
+      seen.add(id);
+      const { type, data } = JSON.parse(body) as { type: string; data: { message_id: string } };
+      const entry = callbacks.get(data.message_id) ?? {};
+      if (type === 'message.sent') entry.sent = performance.timeOrigin + performance.now();
+      if (type === 'message.delivered') entry.delivered = performance.timeOrigin + performance.now();
+      callbacks.set(data.message_id, entry);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+
+  console.log('  starting carrier-sim, billing, status-tracking and sending…');
+  const p = await startPipeline({ otlp: false, profiles: Object.fromEntries(['vivo', 'claro', 'tim'].map((c) => [c, { receiptDelayMs: 0, receiptDelayMaxMs: 20 }])) });
+  const db = new pg.Pool({ connectionString: p.db.url, max: 2 });
+  const line = (text: string) => process.stdout.write(`\r  ${text}`.padEnd(100));
+  try {
+    const token = await p.tokenFor('bench');
+    const started = Date.now();
+    const ids: string[] = [];
+    for (let sent = 0; sent < N; sent += B) {
+      const size = Math.min(B, N - sent);
+      const recipients = Array.from({ length: size }, (_, k) => {
+        const i = sent + k;
+        return { to: `+5511${PREFIXES[i % 3]}${String(i).padStart(7, '0')}`, text: '', variables: { n: String(i) }, correlationId: '' };
+      });
+      const res = await p.call(p.clients.sending, p.clients.sending.sendBatch, { text: 'Sabiá e2e bench {{n}}', recipients, idempotencyKey: `e2e-${sent}`, correlationId: '', callbackUrl, validitySeconds: 0 }, { token, deadlineMs: 120_000 });
+      if (res.refused > 0) throw new Error(`${res.refused} recipients refused: ${res.results.find((r) => r.sentStatus)?.reason}`);
+      ids.push(...res.results.map((r) => r.messageId));
+      line(`accepted ${ids.length}/${N}`);
+    }
+    const acceptedAt = Date.now();
+
+    let lastProgress = Date.now();
+    let last = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const { rows } = await db.query(`select
+        (select count(*)::int from sending.message_parts) as submitted,
+        (select count(*)::int from status.part_status) as receipts`);
+      const done = [...callbacks.values()].filter((c) => c.delivered).length;
+      line(`submitted ${rows[0].submitted}/${N}  receipts ${rows[0].receipts}/${N}  callbacks ${received}/${2 * N}`);
+      if (received !== last) lastProgress = Date.now();
+      last = received;
+      if (done >= N && received >= 2 * N) break;
+      if (Date.now() - lastProgress > 60_000) throw new Error(`stalled at ${received}/${2 * N} callbacks: nothing new for 60 s`);
+    }
+    const finishedAt = Date.now();
+    console.log();
+
+    const { rows: times } = await db.query(`select
+      extract(epoch from max(submitted_at)) * 1000 as last_submit,
+      (select extract(epoch from max(at)) * 1000 from status.part_status) as last_receipt
+      from sending.message_parts`);
+    const { rows: created } = await db.query(`select id, extract(epoch from created_at) * 1000 as at from sending.messages`);
+    const endToEnd = created.map((r) => callbacks.get(r.id)!.delivered! - Number(r.at)).sort((a, b) => a - b);
+    const missing = ids.filter((id) => !callbacks.get(id)?.sent || !callbacks.get(id)?.delivered).length;
+    const secs = (until: number) => (until - started) / 1000;
+    const rate = (until: number) => `${(N / secs(until)).toFixed(0)} msg/s`;
+
+    console.log('\n  figure                               value');
+    console.log('  ───────────────────────────────────  ─────────────────────');
+    console.log(`  accepted (SendBatch, stored, billed)  ${rate(acceptedAt)}`);
+    console.log(`  submitted over SMPP                  ${rate(Number(times[0].last_submit))}`);
+    console.log(`  receipts recorded                    ${rate(Number(times[0].last_receipt))}`);
+    console.log(`  callbacks received (2 per message)   ${((2 * N) / secs(finishedAt)).toFixed(0)} callbacks/s`);
+    console.log(`  end to end                           ${rate(finishedAt)} (target ≥ 3,000 msg/s)`);
+    console.log(`  end-to-end latency p50 / p99         ${(percentile(endToEnd, 50) / 1000).toFixed(2)} s / ${(percentile(endToEnd, 99) / 1000).toFixed(2)} s`);
+    console.log(`  messages without both callbacks      ${missing} (checked by id)`);
+    console.log(`  callbacks delivered twice            ${duplicates}`);
+    if (missing > 0) throw new Error(`${missing} messages lost a callback`);
+  } finally {
+    await db.end();
+    await p.stop();
+    receiver.close();
+  }
+}
+
+runBench(main);
