@@ -44,7 +44,14 @@ async function main() {
   console.log('  starting carrier-sim, billing, status-tracking and sending…');
   const p = await startPipeline({ otlp: false, profiles: Object.fromEntries(['vivo', 'claro', 'tim'].map((c) => [c, { receiptDelayMs: 0, receiptDelayMaxMs: 20 }])) });
   const db = new pg.Pool({ connectionString: p.db.url, max: 2 });
-  const line = (text: string) => process.stdout.write(`\r  ${text}`.padEnd(100));
+  // A terminal gets one line rewritten in place; a log gets a line every 5 seconds.
+  let lastLogged = 0;
+  const line = (text: string) => {
+    if (process.stdout.isTTY) return void process.stdout.write(`\r  ${text}`.padEnd(100));
+    if (Date.now() - lastLogged < 5_000) return;
+    lastLogged = Date.now();
+    console.log(`  ${text}`);
+  };
   try {
     const token = await p.tokenFor('bench');
     const started = Date.now();
