@@ -153,8 +153,12 @@ describe('carriers over SMPP', () => {
 
   it('respects a 10/s carrier cap: throttled submits are slowed down and resent, none lost', async () => {
     const numbers = Array.from({ length: 30 }, (_, i) => `+55349912${String(3000 + i).padStart(5, '0')}`); // Algar range
-    const ids = [];
-    for (const to of numbers) ids.push((await send({ to })).message!.id);
+    // One batch, so all 30 reach the dispatcher at once: three times the cap.
+    const batch = await p.call(p.clients.sending, p.clients.sending.sendBatch, {
+      text: 'Sabiá: limite de 10/s', recipients: numbers.map((to) => ({ to, text: '', variables: {}, correlationId: '' })),
+      idempotencyKey: 'algar-cap', correlationId: '', callbackUrl: '', validitySeconds: 0,
+    }, { token });
+    const ids = batch.results.map((r) => r.messageId);
     const statuses = await Promise.all(ids.map((id) => eventually(id, (s) => (s.sentStatus ? s : undefined), 'the first level')));
     expect(statuses.every((s) => s.sentStatus === SentStatus.SENT_STATUS_SENT_SUCCESS)).toBe(true);
     const counts = (await (await fetch(`${p.simUrl}/counts`)).json()) as { bySystemId: Record<string, { submits: number; throttled: number }> };

@@ -1,19 +1,20 @@
 import type { Db } from '@sabia/db';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, inArray } from 'drizzle-orm';
 import { messages } from '../db';
 import type { MessageRow } from '../messages/message';
 
 /**
- * Takes a message for submission (accepted → submitting). A message already `submitting`
- * is taken again: its earlier attempt died before recording an answer. Anything else
- * (cancelled, refused, answered) is not submitted. Cancel only works on `accepted`, so the
+ * Takes messages for submission (accepted → submitting), in one statement. A message already
+ * `submitting` is taken again: its earlier attempt died before recording an answer. Anything
+ * else (cancelled, refused, answered) is not submitted. Cancel only works on `accepted`, so the
  * two can never both win.
  */
-export async function claimMessage(db: Db, id: string): Promise<MessageRow | undefined> {
-  const [row] = await db
+export async function claimMessages(db: Db, ids: string[]): Promise<Map<string, MessageRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
     .update(messages)
     .set({ state: 'submitting' })
-    .where(and(eq(messages.id, id), inArray(messages.state, ['accepted', 'submitting'])))
+    .where(and(inArray(messages.id, ids), inArray(messages.state, ['accepted', 'submitting'])))
     .returning();
-  return row;
+  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -1,19 +1,18 @@
 import { context, propagation } from '@opentelemetry/api';
-import { decodeEvent, startConsumer, SUBJECTS, type Bus } from '@sabia/bus';
+import { decodeEvent, startBatchConsumer, SUBJECTS, type BatchEvent, type BatchResult, type Bus } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { splitMessage, type Encoding } from '@sabia/sms-encoding';
 import { SENT_STATUS } from '@sabia/status-codes';
-import { asc, eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { messageParts } from '../db';
 import type { MessageRow } from '../messages/message';
 import type { Router } from '../routing/router';
 import type { CarrierBinds } from '../smpp/carrier-binds';
-import { claimMessage } from './claim-message';
+import { claimMessages } from './claim-message';
 import { concatReference } from './concat-reference';
-import { finishSubmission } from './finish-submission';
-import { recordPart } from './record-part';
+import { recordSubmissions, type FinishedMessage, type PartAnswer } from './record-submissions';
 import { submitOutcome } from './submit-outcome';
 
 const MAX_ATTEMPTS = 8;
@@ -27,82 +26,126 @@ export interface DispatcherDeps {
   logger: Logger;
 }
 
+/** What dispatching one message came to. */
+type Dispatched =
+  | { kind: 'skip' }
+  | { kind: 'done'; parts: PartAnswer[]; finished: FinishedMessage }
+  | { kind: 'retry'; parts: PartAnswer[]; error: Error };
+
 /**
- * Submits accepted messages to their carrier, part by part through one bind, in order:
- * concatenated parts with a UDH, or "(i/n)" parts for a carrier that cannot concatenate.
- * Each part's answer is recorded before the next leaves, so a redelivered event resumes where
- * the last one stopped. A refused part stops the message (its remaining parts would arrive
- * incomplete anyway). Cancelled and already answered messages are skipped (claimMessage); a
- * message past its validity ends as 101 without being submitted; transport errors are retried
- * with backoff, and when the attempts run out the unsent parts end as 102.
+ * Submits accepted messages to their carrier, in batches: one statement claims the batch, the
+ * messages go out concurrently (each one's parts through one bind, in order: concatenated with
+ * a UDH, or "(i/n)" parts for a carrier that cannot concatenate), and one transaction records
+ * every answer and every finished message. A refused part stops its message (the rest would
+ * arrive incomplete anyway). Cancelled and already answered messages are skipped; a message
+ * past its validity ends as 101 without being submitted; transport errors are retried with
+ * backoff (answers already recorded are not submitted again), and when the attempts run out
+ * the unsent parts end as 102.
+ *
+ * The window for a duplicate to the handset is a batch: parts submitted but not yet recorded
+ * when the process dies are submitted again on redelivery (SMPP has no way to ask).
  */
 export function startDispatcher(deps: DispatcherDeps) {
-  const { db, logger } = deps;
-  return startConsumer({
+  return startBatchConsumer({
     bus: deps.bus,
-    logger,
-    concurrency: deps.binds.totalWindow,
+    logger: deps.logger,
+    maxBatch: 64,
+    maxWaitMs: 2,
+    concurrency: 4,
     spec: { domain: 'sending', durable: 'sending-dispatcher', subject: SUBJECTS.messageAccepted, maxDeliver: MAX_ATTEMPTS },
-    async handle(event) {
-      const accepted = decodeEvent(sendingEvents.MessageAccepted, event.data, 'MessageAccepted');
-      const row = await claimMessage(db, accepted.messageId);
-      if (!row) return; // cancelled, or already answered (a redelivery)
-      // The carrier chosen at acceptance; if it left the carriers file since, route again.
-      const carrier = deps.router.carrier(row.carrier ?? '') ?? deps.router.route(row.to);
-      const finish = (unsent: number, totalParts = row.parts) =>
-        finishSubmission(db, { messageId: row.id, carrier: carrier?.id ?? row.carrier ?? '', totalParts, unsent });
-      if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return void (await finish(SENT_STATUS.EXPIRED));
-      const bind = carrier && deps.binds.bindFor(carrier.id);
-      if (!carrier || !bind) {
-        logger.error({ messageId: row.id, carrier: row.carrier }, 'no carrier or bind for an accepted message');
-        return void (await finish(SENT_STATUS.CARRIER_COMMUNICATION_ERROR));
-      }
-
-      const reference = carrier.concatenates && row.parts > 1 ? await concatReference(db, row) : 0;
-      const { parts, dataCoding } = splitMessage(row.text, {
-        reference,
-        concatenate: carrier.concatenates,
-        forceEncoding: row.encoding as Encoding,
-      });
-      const done = await answeredParts(db, row);
-      const trace = { traceparent: '' };
-      propagation.inject(context.active(), trace);
-      try {
-        for (const part of parts) {
-          const earlier = done.get(part.index);
-          if (earlier !== undefined && earlier !== SENT_STATUS.SENT_SUCCESS) break;
-          if (earlier !== undefined) continue;
-          const result = await bind.submit({
-            to: row.to,
-            from: deps.sourceAddr,
-            shortMessage: part.shortMessage,
-            dataCoding,
-            udh: part.udh !== undefined,
-            traceparent: trace.traceparent || undefined,
-          });
-          const outcome = submitOutcome(result.commandStatus);
-          if (outcome.kind === 'retry') throw new Error(`carrier asked to retry: ${outcome.reason}`);
-          await recordPart(db, { message: row, part: part.index, carrier: carrier.id, carrierMessageId: result.messageId, sentStatus: outcome.sentStatus });
-          done.set(part.index, outcome.sentStatus);
-          if (outcome.sentStatus !== SENT_STATUS.SENT_SUCCESS) break;
-        }
-      } catch (err) {
-        if (event.deliveryCount < MAX_ATTEMPTS) throw err;
-        logger.error({ err, messageId: row.id }, 'giving up on submit');
-        return void (await finish(SENT_STATUS.CARRIER_COMMUNICATION_ERROR, parts.length));
-      }
-      // Parts after a refused one were never sent: they share its fate.
-      const refused = [...done.values()].find((s) => s !== SENT_STATUS.SENT_SUCCESS);
-      await finish(refused ?? SENT_STATUS.SENT_SUCCESS, parts.length);
-    },
+    handleBatch: (events) => dispatchBatch(deps, events),
   });
 }
 
-async function answeredParts(db: Db, row: MessageRow): Promise<Map<number, number>> {
+async function dispatchBatch(deps: DispatcherDeps, events: BatchEvent[]): Promise<BatchResult[]> {
+  const decoded = events.map((e) => {
+    try {
+      return decodeEvent(sendingEvents.MessageAccepted, e.data, 'MessageAccepted');
+    } catch (err) {
+      return err as Error;
+    }
+  });
+  const ids = decoded.flatMap((d) => (d instanceof Error ? [] : [d.messageId]));
+  const claimed = await claimMessages(deps.db, ids);
+  const answered = await answeredParts(deps.db, [...claimed.keys()]);
+  const dispatched = await Promise.all(
+    events.map((event, i) => {
+      const d = decoded[i]!;
+      if (d instanceof Error) return d;
+      const row = claimed.get(d.messageId);
+      if (!row) return { kind: 'skip' } as const; // cancelled, or already answered (a redelivery)
+      return context.with(event.traceContext, () => dispatchOne(deps, event, row, answered.get(row.id) ?? new Map()));
+    }),
+  );
+
+  const parts: PartAnswer[] = [];
+  const finished: FinishedMessage[] = [];
+  for (const d of dispatched) {
+    if (d instanceof Error || d.kind === 'skip') continue;
+    parts.push(...d.parts);
+    if (d.kind === 'done') finished.push(d.finished);
+  }
+  await recordSubmissions(deps.db, { parts, finished });
+  return dispatched.map((d) => (d instanceof Error ? d : d.kind === 'retry' ? d.error : 'ok'));
+}
+
+async function dispatchOne(deps: DispatcherDeps, event: BatchEvent, row: MessageRow, done: Map<number, number>): Promise<Dispatched> {
+  // The carrier chosen at acceptance; if it left the carriers file since, route again.
+  const carrier = deps.router.carrier(row.carrier ?? '') ?? deps.router.route(row.to);
+  const finish = (unsent: number, totalParts = row.parts, parts: PartAnswer[] = []): Dispatched => ({
+    kind: 'done',
+    parts,
+    finished: { message: row, carrier: carrier?.id ?? row.carrier ?? '', totalParts, unsent, traceContext: event.traceContext },
+  });
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return finish(SENT_STATUS.EXPIRED);
+  const bind = carrier && deps.binds.bindFor(carrier.id);
+  if (!carrier || !bind) {
+    deps.logger.error({ messageId: row.id, carrier: row.carrier }, 'no carrier or bind for an accepted message');
+    return finish(SENT_STATUS.CARRIER_COMMUNICATION_ERROR);
+  }
+
+  const reference = carrier.concatenates && row.parts > 1 ? await concatReference(deps.db, row) : 0;
+  const split = splitMessage(row.text, { reference, concatenate: carrier.concatenates, forceEncoding: row.encoding as Encoding });
+  const trace = { traceparent: '' };
+  propagation.inject(context.active(), trace);
+  const answers: PartAnswer[] = [];
+  let refused: number | undefined = [...done.values()].find((s) => s !== SENT_STATUS.SENT_SUCCESS);
+  try {
+    for (const part of split.parts) {
+      if (refused !== undefined) break;
+      if (done.has(part.index)) continue;
+      const result = await bind.submit({
+        to: row.to,
+        from: deps.sourceAddr,
+        shortMessage: part.shortMessage,
+        dataCoding: split.dataCoding,
+        udh: part.udh !== undefined,
+        traceparent: trace.traceparent || undefined,
+      });
+      const outcome = submitOutcome(result.commandStatus);
+      if (outcome.kind === 'retry') throw new Error(`carrier asked to retry: ${outcome.reason}`);
+      answers.push({ message: row, part: part.index, carrier: carrier.id, carrierMessageId: result.messageId, sentStatus: outcome.sentStatus, traceContext: event.traceContext });
+      if (outcome.sentStatus !== SENT_STATUS.SENT_SUCCESS) refused = outcome.sentStatus;
+    }
+  } catch (err) {
+    if (event.deliveryCount < MAX_ATTEMPTS) return { kind: 'retry', parts: answers, error: err as Error };
+    deps.logger.error({ err, messageId: row.id }, 'giving up on submit');
+    return finish(SENT_STATUS.CARRIER_COMMUNICATION_ERROR, split.parts.length, answers);
+  }
+  // Parts after a refused one were never sent: they share its fate.
+  return finish(refused ?? SENT_STATUS.SENT_SUCCESS, split.parts.length, answers);
+}
+
+async function answeredParts(db: Db, ids: string[]): Promise<Map<string, Map<number, number>>> {
+  const byMessage = new Map<string, Map<number, number>>();
+  if (ids.length === 0) return byMessage;
   const rows = await db
-    .select({ part: messageParts.part, sentStatus: messageParts.sentStatus })
+    .select({ messageId: messageParts.messageId, part: messageParts.part, sentStatus: messageParts.sentStatus })
     .from(messageParts)
-    .where(eq(messageParts.messageId, row.id))
-    .orderBy(asc(messageParts.part));
-  return new Map(rows.map((r) => [r.part, r.sentStatus]));
+    .where(inArray(messageParts.messageId, ids));
+  for (const r of rows) {
+    if (!byMessage.has(r.messageId)) byMessage.set(r.messageId, new Map());
+    byMessage.get(r.messageId)!.set(r.part, r.sentStatus);
+  }
+  return byMessage;
 }

@@ -5,8 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendingEvents } from '@sabia/contracts';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
-import { finishSubmission } from '../dispatch/finish-submission';
-import { recordPart } from '../dispatch/record-part';
+import { recordSubmissions, type PartAnswer } from '../dispatch/record-submissions';
 import type { MessageRow } from '../messages/message';
 import { recordReceipt } from './record-receipt';
 
@@ -31,7 +30,11 @@ async function submittingMessage(parts = 1): Promise<MessageRow> {
 }
 
 const accept = (message: MessageRow, carrierMessageId: string, part = 1) =>
-  recordPart(database.db, { message, part, carrier: 'vivo', carrierMessageId, sentStatus: 2 });
+  recordPart({ message, part, carrier: 'vivo', carrierMessageId, sentStatus: 2 });
+
+const recordPart = (answer: PartAnswer) => recordSubmissions(database.db, { parts: [answer], finished: [] });
+const finish = (message: MessageRow, totalParts: number, unsent: number) =>
+  recordSubmissions(database.db, { parts: [], finished: [{ message, carrier: 'vivo', totalParts, unsent }] }).then((done) => done.has(message.id));
 
 const receipt = { stat: 'DELIVRD', err: '000', doneAt: new Date().toISOString() };
 
@@ -52,7 +55,7 @@ describe('a receipt racing its submit_sm_resp', () => {
     const row = await submittingMessage();
     expect(await recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: 'late-1', receipt })).toBe('parked');
     // The same id from another carrier is another message's: it does not release this one.
-    await recordPart(database.db, { message: await submittingMessage(), part: 1, carrier: 'tim', carrierMessageId: 'late-1', sentStatus: 2 });
+    await recordPart({ message: await submittingMessage(), part: 1, carrier: 'tim', carrierMessageId: 'late-1', sentStatus: 2 });
     expect(await database.db.select().from(earlyReceipts)).toHaveLength(1);
     await accept(row, 'late-1');
     expect(await database.db.select().from(earlyReceipts)).toEqual([]);
@@ -62,8 +65,8 @@ describe('a receipt racing its submit_sm_resp', () => {
     const row = await submittingMessage(2);
     await accept(row, 'p1', 1);
     await accept(row, 'p2', 2);
-    expect(await finishSubmission(database.db, { messageId: row.id, carrier: 'vivo', totalParts: 2, unsent: 2 })).toBe(true);
-    expect(await finishSubmission(database.db, { messageId: row.id, carrier: 'vivo', totalParts: 2, unsent: 2 })).toBe(false);
+    expect(await finish(row, 2, 2)).toBe(true);
+    expect(await finish(row, 2, 2)).toBe(false);
     await recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: 'p2', receipt });
     const events = await database.db.select().from(outbox);
     const receipts = events
@@ -82,8 +85,8 @@ describe('a receipt racing its submit_sm_resp', () => {
   it('gives parts never submitted the refused part\'s code, and the message that code', async () => {
     const row = await submittingMessage(3);
     await accept(row, 'q1', 1);
-    await recordPart(database.db, { message: row, part: 2, carrier: 'vivo', carrierMessageId: '', sentStatus: 103 });
-    await finishSubmission(database.db, { messageId: row.id, carrier: 'vivo', totalParts: 3, unsent: 103 });
+    await recordPart({ message: row, part: 2, carrier: 'vivo', carrierMessageId: '', sentStatus: 103 });
+    await finish(row, 3, 103);
     const [stored] = await database.db.select().from(messages).where(eq(messages.id, row.id));
     expect(stored).toMatchObject({ state: 'failed', sentStatus: 103, carrierMessageId: 'q1' });
     const parts = await database.db.select().from(messageParts).where(eq(messageParts.messageId, row.id));

@@ -3,7 +3,7 @@ import { createLogger } from '@sabia/logger';
 import { createTestDatabase, dropNamespace, testEnv, testNamespace, waitFor, type TestDatabase } from '@sabia/testing';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOnce, connectBus, enqueueEvents, ensureStreams, PoisonMessageError, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
+import { applyOnce, applyOnceMany, connectBus, enqueueEvents, ensureStreams, PoisonMessageError, startBatchConsumer, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
 
 // A throwaway schema with the platform tables, created the way services create theirs.
 const schema = pgSchema('bustest');
@@ -138,5 +138,36 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     expect(seen.filter((e) => e.id === 'poison-1')).toHaveLength(1);
     const msg = await bus.jsm.streams.getMessage(bus.names.stream('dlq'), { last_by_subj: bus.names.subject('sabia.dlq.bus-test-poison') });
     expect(msg?.header.get('Sabia-Error')).toBe('cannot decode');
+  });
+
+  it('hands events over in batches, retries only the one that failed, and applies each once', async () => {
+    const subject = 'sabia.sending.bus-batch.v1';
+    const sizes: number[] = [];
+    const applied: string[] = [];
+    let failedOnce = false;
+    const consumer = await startBatchConsumer({
+      bus,
+      logger,
+      maxBatch: 50,
+      maxWaitMs: 20,
+      spec: { domain: 'sending', durable: 'bus-test-batch', subject, maxDeliver: 3, ackWaitMs: 2_000 },
+      handleBatch: async (events) => {
+        sizes.push(events.length);
+        // A handler leaves the events it cannot handle out of the batch's transaction.
+        const failing = events.filter((e) => e.id === 'b-7' && !failedOnce);
+        if (failing.length) failedOnce = true;
+        const ok = events.filter((e) => !failing.includes(e));
+        const fresh = await database.db.transaction((tx) => applyOnceMany(tx, processed, 'bus-test-batch', ok.map((e) => e.id)));
+        applied.push(...ok.filter((e) => fresh.has(e.id)).map((e) => e.id));
+        return events.map((e) => (failing.includes(e) ? new Error('this one fails the first time') : 'ok'));
+      },
+    });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => bus.js.publish(bus.names.subject(subject), Uint8Array.of(i % 256), { msgID: `b-${i}` })));
+    await waitFor(async () => (sizes.reduce((a, b) => a + b, 0) >= 201 ? true : undefined), 'every event and the retry');
+    await consumer.stop();
+    expect(new Set(applied).size).toBe(200);
+    expect(applied).toHaveLength(200);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
   });
 });

@@ -74,18 +74,7 @@ export async function startConsumer(opts: {
     } catch (err) {
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR });
-      const last = err instanceof PoisonMessageError || msg.info.deliveryCount >= spec.maxDeliver;
-      if (last) {
-        opts.logger.error({ err, eventId: id, subject: msg.subject }, 'event dead-lettered');
-        await deadLetter(opts.bus, spec.durable, msg, err as Error).catch((dlqErr) =>
-          opts.logger.error({ err: dlqErr }, 'dead-letter publish failed'),
-        );
-        msg.term();
-      } else {
-        const delay = BACKOFF_MS[Math.min(msg.info.deliveryCount - 1, BACKOFF_MS.length - 1)]!;
-        opts.logger.warn({ err, eventId: id, attempt: msg.info.deliveryCount }, 'event failed, will retry');
-        msg.nak(delay);
-      }
+      await failMessage(opts.bus, spec, opts.logger, msg, id, err as Error);
     } finally {
       clearInterval(heartbeat);
       span.end();
@@ -108,6 +97,23 @@ export async function startConsumer(opts: {
       await Promise.all(inFlight);
     },
   };
+}
+
+/**
+ * A handler failed on this message: nak it with backoff, or on its last attempt (or when it
+ * is poison) copy it to the dead-letter stream and terminate it.
+ */
+export async function failMessage(bus: Bus, spec: ConsumerSpec, logger: Logger, msg: JsMsg, id: string, err: Error): Promise<void> {
+  const last = err instanceof PoisonMessageError || msg.info.deliveryCount >= spec.maxDeliver;
+  if (last) {
+    logger.error({ err, eventId: id, subject: msg.subject }, 'event dead-lettered');
+    await deadLetter(bus, spec.durable, msg, err).catch((dlqErr) => logger.error({ err: dlqErr }, 'dead-letter publish failed'));
+    msg.term();
+  } else {
+    const delay = BACKOFF_MS[Math.min(msg.info.deliveryCount - 1, BACKOFF_MS.length - 1)]!;
+    logger.warn({ err, eventId: id, attempt: msg.info.deliveryCount }, 'event failed, will retry');
+    msg.nak(delay);
+  }
 }
 
 async function deadLetter(bus: Bus, durable: string, msg: JsMsg, err: Error): Promise<void> {

@@ -1,4 +1,5 @@
-export { applyOnce } from './apply-once';
+export { applyOnce, applyOnceMany } from './apply-once';
+export { startBatchConsumer, type BatchEvent, type BatchResult } from './batch-consumer';
 export { connectBus, type Bus } from './connect';
 export { decodeEvent } from './decode-event';
 export { PoisonMessageError, startConsumer, type ConsumerHandle, type IncomingEvent } from './consumer';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { DbOrTx, OutboxTable } from '@sabia/db';
+import type { Context } from '@opentelemetry/api';
 import { v7 as uuidv7 } from 'uuid';
 import { currentTraceHeaders } from './trace-headers';
 
@@ -9,6 +10,8 @@ export interface OutgoingEvent {
   subject: string;
   /** Encoded protobuf message. */
   payload: Uint8Array;
+  /** The trace it continues; the active one when unset (a batch gives each event its own). */
+  traceContext?: Context;
 }
 
 export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).schema}_outbox`;
@@ -22,13 +25,18 @@ export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).sc
 export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: OutgoingEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => uuidv7());
-  const headers = JSON.stringify(currentTraceHeaders());
+  const active = JSON.stringify(currentTraceHeaders());
+  const headers = events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
+  // The notify wakes the relay at once instead of at its next poll (delivered only if we
+  // commit); it rides in the same statement, so enqueueing costs one round trip.
   await tx.execute(sql`
-    insert into ${table} (id, subject, payload, headers)
-    select id, subject, payload, ${headers}::jsonb
-    from unnest(${sql.param(ids)}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
-                ${sql.param(events.map((e) => Buffer.from(e.payload)))}::bytea[]) as t(id, subject, payload)`);
-  // Wakes the relay at once instead of at its next poll; delivered only if we commit.
-  await tx.execute(sql`select pg_notify(${outboxChannel(table)}, '')`);
+    with inserted as (
+      insert into ${table} (id, subject, payload, headers)
+      select id, subject, payload, headers::jsonb
+      from unnest(${sql.param(ids)}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
+                  ${sql.param(events.map((e) => Buffer.from(e.payload)))}::bytea[], ${sql.param(headers)}::text[]) as t(id, subject, payload, headers)
+      returning 1
+    )
+    select pg_notify(${outboxChannel(table)}, '') from (select count(*) from inserted) n`);
   return ids;
 }
