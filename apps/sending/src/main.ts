@@ -11,6 +11,7 @@ import { outbox } from './db';
 import { startDispatcher } from './dispatch/dispatcher';
 import { sendingService } from './grpc/sending-service';
 import { onDeliver } from './receipts/on-deliver';
+import { ReceiptBatcher } from './receipts/receipt-batcher';
 import { loadCarrierConfig } from './routing/carrier-config';
 import { createRouter } from './routing/router';
 import { CarrierBinds } from './smpp/carrier-binds';
@@ -26,7 +27,8 @@ export async function main() {
     async start({ database, bus, logger }) {
       const db = database.db;
       const router = createRouter(loadCarrierConfig(config.CARRIERS_FILE));
-      const binds = new CarrierBinds(router, logger, (carrierId) => onDeliver(db, carrierId, logger));
+      const receipts = new ReceiptBatcher(db);
+      const binds = new CarrierBinds(router, logger, (carrierId) => onDeliver(db, receipts, carrierId, logger));
       binds.start();
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
       const dispatcher = await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger });

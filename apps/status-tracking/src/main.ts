@@ -5,6 +5,7 @@ import { handlerKit, startGrpcServer } from '@sabia/grpc-kit';
 import { runMain, runService } from '@sabia/runtime';
 import { AddressPolicy } from '@sabia/webhooks';
 import { join } from 'node:path';
+import { CallbackCache } from './callbacks/callback-cache';
 import { startCallbackWorker } from './callbacks/callback-worker';
 import { loadConfig } from './config';
 import { outbox } from './db';
@@ -22,7 +23,9 @@ export async function main() {
     async start({ database, bus, logger }) {
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
       const consumers = await startSendingConsumers(database.db, bus, logger);
+      const callbackCache = new CallbackCache(database.db);
       const callbacks = startCallbackWorker(database.db, logger, {
+        cache: callbackCache,
         policy: new AddressPolicy(config.CALLBACK_ALLOWED_NETWORKS),
         timeoutMs: config.CALLBACK_TIMEOUT_MS,
         concurrency: config.CALLBACK_CONCURRENCY,
@@ -35,7 +38,7 @@ export async function main() {
         services: [{
           name: 'sabia.status.v1.StatusService',
           definition: status.StatusServiceService,
-          implementation: statusService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
+          implementation: statusService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger }), callbackCache),
         }],
       });
       return [

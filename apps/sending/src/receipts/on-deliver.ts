@@ -4,7 +4,7 @@ import type { Logger } from '@sabia/logger';
 import { parseReceipt, TRACE_TLV_TAG } from '@sabia/smpp';
 import type smpp from 'smpp';
 import { recordReply } from '../replies/record-reply';
-import { recordReceipt } from './record-receipt';
+import type { ReceiptBatcher } from './receipt-batcher';
 
 const tracer = trace.getTracer('@sabia/sending');
 const ESM_CLASS_RECEIPT = 0x04;
@@ -26,7 +26,7 @@ const fromAddress = (pdu: smpp.Pdu): string => {
 };
 
 /** Handles a deliver_sm from the SMSC: a receipt (esm_class 0x04) or a user's reply (MO). */
-export function onDeliver(db: Db, carrier: string, logger: Logger) {
+export function onDeliver(db: Db, receipts: ReceiptBatcher, carrier: string, logger: Logger) {
   return async (pdu: smpp.Pdu): Promise<void> => {
     const carrierTrace = typeof pdu[TRACE_TLV_TAG] === 'string' ? { traceparent: pdu[TRACE_TLV_TAG] as string } : {};
     const parent = propagation.extract(context.active(), carrierTrace);
@@ -47,10 +47,11 @@ export function onDeliver(db: Db, carrier: string, logger: Logger) {
           return;
         }
         span.setAttribute('sabia.carrier_message_id', carrierMessageId);
-        const outcome = await recordReceipt(db, {
+        const outcome = await receipts.add({
           carrier,
           carrierMessageId,
           receipt: { stat: parsed.stat, err: parsed.err, doneAt: (parsed.doneDate ?? new Date()).toISOString() },
+          traceContext: context.active(),
         });
         span.setAttribute('sabia.receipt_outcome', outcome);
       });

@@ -2,6 +2,8 @@ import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { inArray, sql } from 'drizzle-orm';
 import { callbacks } from '../db';
+import { ConnectionPool } from '@sabia/webhooks';
+import type { CallbackCache } from './callback-cache';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
 
 const BATCH = 64;
@@ -12,11 +14,13 @@ const IDLE_POLL_MS = 200;
  * FOR UPDATE SKIP LOCKED, so any number of status-tracking replicas share the work and a
  * replica that dies mid-delivery only delays its callbacks until the lease ends.
  */
-export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOptions & { concurrency: number }) {
+export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOptions & { concurrency: number; cache: CallbackCache }) {
   let stopped = false;
   let wake: (() => void) | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const leaseMs = options.timeoutMs * 2 + 5_000;
+  const pool = new ConnectionPool();
+  const delivery = { ...options, pool };
 
   const claim = async (limit: number) => {
     const result = await db.execute<Record<string, unknown>>(sql`
@@ -47,7 +51,7 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
         }
       }
       for (const cb of rows) {
-        const run = deliverCallback(db, cb, options)
+        const run = deliverCallback(db, cb, delivery)
           .then((verdict) => logger.debug({ callbackId: cb.id, verdict }, 'callback attempt'))
           .catch((err) => logger.error({ err, callbackId: cb.id }, 'callback attempt crashed; it will be retried after its lease'))
           .finally(() => {
@@ -76,6 +80,7 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
       wake?.();
       await running;
       await Promise.allSettled([...inFlight]);
+      pool.close();
     },
   };
 }

@@ -1,14 +1,18 @@
 import type { Db } from '@sabia/db';
-import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy } from '@sabia/webhooks';
+import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy, type ConnectionPool } from '@sabia/webhooks';
 import { and, eq, sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks, disabledEndpoints } from '../db';
 import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
-import { activeSecrets } from './webhook-secrets';
+import { CallbackCache } from './callback-cache';
 
 type CallbackRow = typeof callbacks.$inferSelect;
 
 export interface DeliveryOptions {
   policy: AddressPolicy;
+  /** Keep-alive connections to receivers (per vetted address). */
+  pool?: ConnectionPool;
+  /** Short-lived reads of secrets and disabled endpoints (see callback-cache.ts). */
+  cache?: CallbackCache;
   timeoutMs: number;
   /** Multiplies retry delays and the 24-hour window (tests compress them). */
   retryScale: number;
@@ -19,20 +23,17 @@ export interface DeliveryOptions {
  * of its subaccount, POST it through safePost, record the attempt and decide what comes next.
  */
 export async function deliverCallback(db: Db, cb: CallbackRow, options: DeliveryOptions): Promise<AttemptVerdict> {
-  const [disabled] = await db
-    .select()
-    .from(disabledEndpoints)
-    .where(and(eq(disabledEndpoints.accountId, cb.accountId), eq(disabledEndpoints.url, cb.url)));
-  if (disabled) return finish(db, cb, 'disabled', { httpStatus: 0, error: 'the endpoint answered 410 Gone before; not called', durationMs: 0 }, options);
+  const cache = options.cache ?? new CallbackCache(db, 0);
+  if (await cache.isDisabled(cb.accountId, cb.url)) return finish(db, cb, 'disabled', { httpStatus: 0, error: 'the endpoint answered 410 Gone before; not called', durationMs: 0 }, options);
 
-  const secrets = await activeSecrets(db, cb);
+  const secrets = await cache.secrets(cb);
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = { 'content-type': 'application/json', ...webhookHeaders(secrets.map((s) => s.secret), cb.id, timestamp, cb.payload) };
   let attempt: { httpStatus: number; error: string; durationMs: number };
   let verdict: AttemptVerdict;
   const started = performance.now();
   try {
-    const result = await safePost(cb.url, { body: cb.payload, headers, timeoutMs: options.timeoutMs, policy: options.policy });
+    const result = await safePost(cb.url, { body: cb.payload, headers, timeoutMs: options.timeoutMs, policy: options.policy, pool: options.pool });
     attempt = { httpStatus: result.status, error: '', durationMs: result.durationMs };
     verdict = verdictOf({ httpStatus: result.status });
   } catch (err) {
@@ -54,24 +55,30 @@ async function finish(
   const now = new Date();
   const retryAt = verdict === 'retry' ? nextAttemptAt(attempts, cb.createdAt, now, Math.random, options.retryScale) : undefined;
   const final = verdict === 'retry' && !retryAt ? 'failed' : verdict;
+  if (final !== 'disabled') {
+    // The attempt and the callback's new state in one statement: atomic, one round trip.
+    await db.execute(sql`
+      with attempt as (
+        insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
+        values (${cb.id}, ${attempt.httpStatus}, ${attempt.error}, ${attempt.durationMs})
+      )
+      update ${callbacks} set attempts = ${attempts},
+        state = ${final === 'retry' ? 'pending' : final},
+        next_attempt_at = ${(retryAt ?? now).toISOString()}::timestamptz,
+        finished_at = ${final === 'retry' ? null : now.toISOString()}::timestamptz
+      where id = ${cb.id}`);
+    return final;
+  }
   await db.transaction(async (tx) => {
     await tx.insert(callbackAttempts).values({ callbackId: cb.id, ...attempt });
+    await tx.update(callbacks).set({ attempts, state: final, finishedAt: now }).where(eq(callbacks.id, cb.id));
+    await tx.insert(disabledEndpoints).values({ accountId: cb.accountId, url: cb.url }).onConflictDoNothing();
+    // Everything else queued for that URL stops too.
     await tx
       .update(callbacks)
-      .set(
-        final === 'retry'
-          ? { attempts, nextAttemptAt: retryAt! }
-          : { attempts, state: final, finishedAt: now },
-      )
-      .where(eq(callbacks.id, cb.id));
-    if (final === 'disabled') {
-      await tx.insert(disabledEndpoints).values({ accountId: cb.accountId, url: cb.url }).onConflictDoNothing();
-      // Everything else queued for that URL stops too.
-      await tx
-        .update(callbacks)
-        .set({ state: 'disabled', finishedAt: now })
-        .where(and(eq(callbacks.accountId, cb.accountId), eq(callbacks.url, cb.url), eq(callbacks.state, 'pending'), sql`${callbacks.id} <> ${cb.id}`));
-    }
+      .set({ state: 'disabled', finishedAt: now })
+      .where(and(eq(callbacks.accountId, cb.accountId), eq(callbacks.url, cb.url), eq(callbacks.state, 'pending'), sql`${callbacks.id} <> ${cb.id}`));
   });
+  options.cache?.markDisabled(cb.accountId, cb.url);
   return final;
 }

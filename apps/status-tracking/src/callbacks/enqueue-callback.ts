@@ -3,19 +3,29 @@ import { v7 as uuidv7 } from 'uuid';
 import { callbacks, type messageStatus } from '../db';
 import { statusCallbackPayload, type CallbackType } from './callback-payload';
 
+export interface OwedCallback {
+  type: CallbackType;
+  row: typeof messageStatus.$inferSelect;
+  at: Date;
+}
+
 /**
- * Owes the customer a callback for this status change, in the caller's transaction: the change
- * and the promise to report it commit together. Messages without a callback URL owe nothing.
+ * Owes the customer callbacks for these status changes, in the caller's transaction: the
+ * changes and the promise to report them commit together. Messages without a callback URL owe
+ * nothing. One statement for the lot; ids are uuid v7 in list order, which is the order the
+ * worker delivers one message's callbacks in.
  */
-export async function enqueueStatusCallback(tx: Tx, type: CallbackType, row: typeof messageStatus.$inferSelect, at: Date): Promise<void> {
-  if (!row.callbackUrl) return;
-  await tx.insert(callbacks).values({
-    id: uuidv7(),
-    accountId: row.accountId,
-    subaccountId: row.subaccountId,
-    messageId: row.messageId,
-    type,
-    url: row.callbackUrl,
-    payload: statusCallbackPayload(type, row, at),
-  });
+export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Promise<void> {
+  const rows = owed
+    .filter((o) => o.row.callbackUrl)
+    .map((o) => ({
+      id: uuidv7(),
+      accountId: o.row.accountId,
+      subaccountId: o.row.subaccountId,
+      messageId: o.row.messageId,
+      type: o.type,
+      url: o.row.callbackUrl,
+      payload: statusCallbackPayload(o.type, o.row, o.at),
+    }));
+  if (rows.length > 0) await tx.insert(callbacks).values(rows);
 }

@@ -3,6 +3,7 @@ import { status as pb } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { PermissionDeniedError } from '@sabia/errors';
 import type { HandlerKit } from '@sabia/grpc-kit';
+import type { CallbackCache } from '../callbacks/callback-cache';
 import { listCallbacks } from '../callbacks/list-callbacks';
 import { activeSecrets, rotateSecret, type ActiveSecret } from '../callbacks/webhook-secrets';
 import type { messageStatus } from '../db';
@@ -32,7 +33,7 @@ const toProtoStatus = (row: typeof messageStatus.$inferSelect): pb.MessageStatus
 
 const toSecrets = (secrets: ActiveSecret[]) => secrets.map((s) => ({ secret: s.secret, createdAt: s.createdAt, expiresAt: s.expiresAt ?? undefined }));
 
-export function statusService(db: Db, kit: HandlerKit): pb.StatusServiceServer {
+export function statusService(db: Db, kit: HandlerKit, callbackCache?: CallbackCache): pb.StatusServiceServer {
   return {
     getStatus: kit.unary(async (req: pb.GetStatusRequest, ctx) => {
       const row = await getStatus(db, userOf(ctx.principal, 'GetStatus'), req.messageId);
@@ -56,7 +57,9 @@ export function statusService(db: Db, kit: HandlerKit): pb.StatusServiceServer {
       const user = userOf(ctx.principal, 'RotateWebhookSecret');
       requireManager(user, 'rotate webhook secrets');
       const scope = { accountId: user.accountId, subaccountId: targetSubaccount(user, req.subaccountId) };
-      return { secrets: toSecrets(await rotateSecret(db, scope)) };
+      const secrets = await rotateSecret(db, scope);
+      callbackCache?.forgetSecrets(scope);
+      return { secrets: toSecrets(secrets) };
     }),
     listCallbacks: kit.unary(async (req: pb.ListCallbacksRequest, ctx) => {
       const rows = await listCallbacks(db, userOf(ctx.principal, 'ListCallbacks'), req.messageId);

@@ -1,80 +1,109 @@
-import { applyOnce, enqueueEvents, SUBJECTS } from '@sabia/bus';
+import type { Context } from '@opentelemetry/api';
+import { applyOnceMany, enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
-import { asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus, outbox, partStatus, processedEvents, statusHistory } from '../db';
-import { enqueueStatusCallback } from '../callbacks/enqueue-callback';
 import { isFinalDelivered } from './final-delivered';
+import { toRow } from './record-sent';
 import { statusChangedEvent } from './status-changed-event';
 
 const CONSUMER = 'status-receipt-received';
 
+export interface ReceiptFact {
+  eventId: string;
+  receipt: sendingEvents.ReceiptReceived;
+  traceContext?: Context;
+}
+
 /**
- * Records a carrier receipt for one part and derives the message's second level from all its
- * parts (deliveredStatusOfParts). It may arrive before the first level (events travel on
- * separate consumers): the row is created and the first level fills in later. A duplicate
- * receipt, or a second final receipt for a part, changes nothing but the history; so do
- * intermediate states (ENROUTE, ACCEPTD). StatusChanged is announced only when the message's
- * second level actually changes.
+ * Records a batch of carrier receipts, each for one part, in one transaction, and derives each
+ * message's second level from all its parts (deliveredStatusOfParts). A receipt may arrive
+ * before the first level (events travel on separate consumers): the row is created and the
+ * first level fills in later. A duplicate receipt, or a second final receipt for a part,
+ * changes nothing but the history; so do intermediate states (ENROUTE, ACCEPTD). StatusChanged
+ * and the "delivered" callback go out only when a message's second level actually changes
+ * (the callback waits for the first level if the receipt overtook it).
  */
-export async function recordReceipt(db: Db, eventId: string, receipt: sendingEvents.ReceiptReceived): Promise<void> {
+export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void> {
   await db.transaction(async (tx) => {
-    if (!(await applyOnce(tx, processedEvents, CONSUMER, eventId))) return;
-    const delivered = deliveredStatusFromReceipt(receipt.stat);
-    const part = receipt.part || 1;
-    const parts = Math.max(receipt.parts || 1, part);
-    // The status time is when we learned it: the carrier's done date has minute precision
-    // and its own clock, so it is kept in the history detail instead.
-    const at = receipt.receivedAt ?? new Date();
-    await tx.insert(statusHistory).values({
-      messageId: receipt.messageId,
-      accountId: receipt.accountId,
-      level: 2,
-      code: delivered ?? 0,
-      detail: `part:${part}/${parts} stat:${receipt.stat} err:${receipt.err} done:${receipt.doneAt?.toISOString() ?? '?'}`,
-      at,
-    });
-    if (delivered === undefined) return;
+    const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
+    const todo = facts.filter((f) => fresh.has(f.eventId));
+    if (todo.length === 0) return;
+    const partOf = (r: sendingEvents.ReceiptReceived) => r.part || 1;
+    const partsOf = (r: sendingEvents.ReceiptReceived) => Math.max(r.parts || 1, partOf(r));
+    // The status time is when we learned it: the carrier's done date has minute precision and
+    // its own clock, so it is kept in the history detail instead.
+    const atOf = (r: sendingEvents.ReceiptReceived) => r.receivedAt ?? new Date();
+    await tx.insert(statusHistory).values(
+      todo.map(({ receipt: r }) => ({
+        messageId: r.messageId,
+        accountId: r.accountId,
+        level: 2,
+        code: deliveredStatusFromReceipt(r.stat) ?? 0,
+        detail: `part:${partOf(r)}/${partsOf(r)} stat:${r.stat} err:${r.err} done:${r.doneAt?.toISOString() ?? '?'}`,
+        at: atOf(r),
+      })),
+    );
+    const finals = todo.filter((f) => deliveredStatusFromReceipt(f.receipt.stat) !== undefined);
+    if (finals.length === 0) return;
     await tx
       .insert(partStatus)
-      .values({ messageId: receipt.messageId, part, deliveredStatus: delivered, receiptStat: receipt.stat, at })
+      .values(finals.map(({ receipt: r }) => ({ messageId: r.messageId, part: partOf(r), deliveredStatus: deliveredStatusFromReceipt(r.stat)!, receiptStat: r.stat, at: atOf(r) })))
       .onConflictDoNothing();
-    // Serialise receipts of one message: each sees the parts the others recorded.
-    const [current] = await tx
-      .insert(messageStatus)
-      .values({
-        messageId: receipt.messageId,
-        accountId: receipt.accountId,
-        subaccountId: receipt.subaccountId,
-        parts,
-        callbackUrl: receipt.callbackUrl,
-        correlationId: receipt.correlationId,
-        to: receipt.to,
-      })
-      .onConflictDoUpdate({ target: messageStatus.messageId, set: { updatedAt: sql`now()` } })
-      .returning();
+
+    // Lock (or create) each message's row, in id order so concurrent batches never deadlock;
+    // each then sees the parts the others recorded.
+    const latest = new Map<string, ReceiptFact>();
+    for (const f of finals) latest.set(f.receipt.messageId, f);
+    const messages = [...latest.values()].sort((a, b) => (a.receipt.messageId < b.receipt.messageId ? -1 : 1));
+    const col = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(messages.map((f) => pick(f.receipt)));
+    const locked = await tx.execute<Record<string, unknown>>(sql`
+      insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
+      select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
+        ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
+      on conflict (message_id) do update set updated_at = now()
+      returning *`);
+    const rows = new Map(locked.rows.map((r) => [String(r.message_id), toRow(r)]));
     const known = await tx
-      .select({ deliveredStatus: partStatus.deliveredStatus })
+      .select({ messageId: partStatus.messageId, part: partStatus.part, deliveredStatus: partStatus.deliveredStatus })
       .from(partStatus)
-      .where(eq(partStatus.messageId, receipt.messageId))
-      .orderBy(asc(partStatus.part));
-    const next = deliveredStatusOfParts(current!.parts, known.map((k) => k.deliveredStatus as DeliveredStatusCode));
-    if (next === undefined || next === current!.deliveredStatus) return;
-    const [row] = await tx
-      .update(messageStatus)
-      .set({ deliveredStatus: next, deliveredAt: at, receiptStat: receipt.stat, updatedAt: sql`now()` })
-      .where(eq(messageStatus.messageId, receipt.messageId))
-      .returning();
-    if (next === DELIVERED_STATUS.MESSAGE_SPLIT) {
-      // The receipt rows above are per part; this one is the message's own 401.
-      await tx.insert(statusHistory).values({
-        messageId: receipt.messageId, accountId: receipt.accountId, level: 2, code: next, detail: `sent in ${current!.parts} parts`, at,
-      });
+      .where(sql`${partStatus.messageId} = any(${sql.param(messages.map((f) => f.receipt.messageId))}::uuid[])`);
+
+    const changes: Array<{ fact: ReceiptFact; next: number; at: Date }> = [];
+    for (const fact of messages) {
+      const row = rows.get(fact.receipt.messageId)!;
+      const parts = known
+        .filter((k) => k.messageId === row.messageId)
+        .sort((a, b) => a.part - b.part)
+        .map((k) => k.deliveredStatus as DeliveredStatusCode);
+      const next = deliveredStatusOfParts(row.parts, parts);
+      if (next !== undefined && next !== row.deliveredStatus) changes.push({ fact, next, at: atOf(fact.receipt) });
     }
-    await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row!, { deliveredStatus: next, at }) }]);
-    // One callback for the delivery receipt, once the message's second level is final; before
-    // the first level is known it waits for recordSent, which sends both in order.
-    if (isFinalDelivered(next) && row!.sentStatus !== null) await enqueueStatusCallback(tx, 'message.delivered', row!, at);
+    if (changes.length === 0) return;
+    const updated = await tx.execute<Record<string, unknown>>(sql`
+      update ${messageStatus} ms set delivered_status = t.status, delivered_at = t.at, receipt_stat = t.stat, updated_at = now()
+      from unnest(${sql.param(changes.map((c) => c.fact.receipt.messageId))}::uuid[], ${sql.param(changes.map((c) => c.next))}::integer[],
+        ${sql.param(changes.map((c) => c.at.toISOString()))}::timestamptz[], ${sql.param(changes.map((c) => c.fact.receipt.stat))}::text[]) as t(id, status, at, stat)
+      where ms.message_id = t.id
+      returning ms.*`);
+    const after = new Map(updated.rows.map((r) => [String(r.message_id), toRow(r)]));
+    const events: OutgoingEvent[] = [];
+    const owed: OwedCallback[] = [];
+    const splits: Array<typeof statusHistory.$inferInsert> = [];
+    for (const { fact, next, at } of changes) {
+      const row = after.get(fact.receipt.messageId)!;
+      events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { deliveredStatus: next, at }), traceContext: fact.traceContext });
+      // The receipt rows above are per part; a 401 is the message's own.
+      if (next === DELIVERED_STATUS.MESSAGE_SPLIT) {
+        splits.push({ messageId: row.messageId, accountId: row.accountId, level: 2, code: next, detail: `sent in ${row.parts} parts`, at });
+      }
+      if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
+    }
+    if (splits.length > 0) await tx.insert(statusHistory).values(splits);
+    await enqueueEvents(tx, outbox, events);
+    await enqueueStatusCallbacks(tx, owed);
   });
 }

@@ -1,76 +1,113 @@
-import { applyOnce, enqueueEvents, SUBJECTS } from '@sabia/bus';
+import type { Context } from '@opentelemetry/api';
+import { applyOnceMany, enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
-import { invariant } from '@sabia/errors';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus, outbox, processedEvents, statusHistory } from '../db';
-import { enqueueStatusCallback } from '../callbacks/enqueue-callback';
 import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
 
 const CONSUMER = 'status-message-sent';
 
+export interface SentFact {
+  eventId: string;
+  sent: sendingEvents.MessageSent;
+  traceContext?: Context;
+}
+
+type Row = typeof messageStatus.$inferSelect;
+
 /**
- * Records a message's first level. The first answer wins: a first level is final, so a
- * later, different one is a bug upstream and is refused loudly instead of rewriting history.
+ * Records the first level of a batch of messages in one transaction. The first answer wins: a
+ * first level is final, so a later, different one is a bug upstream and is refused loudly
+ * (the event is dead-lettered after its retries) instead of rewriting history.
+ * A split message's second level starts as 401 MESSAGE_SPLIT until its parts' receipts
+ * decide it; receipts that came first have decided already, and their held-back "delivered"
+ * callback goes out now, after "sent".
  */
-export async function recordSent(db: Db, eventId: string, sent: sendingEvents.MessageSent): Promise<void> {
+export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
+  const conflicts: Error[] = [];
   await db.transaction(async (tx) => {
-    if (!(await applyOnce(tx, processedEvents, CONSUMER, eventId))) return;
-    const at = sent.at ?? new Date();
-    const [row] = await tx
-      .insert(messageStatus)
-      .values({
-        messageId: sent.messageId,
-        accountId: sent.accountId,
-        subaccountId: sent.subaccountId,
-        parts: sent.parts || 1,
-        carrier: sent.carrier,
-        carrierMessageId: sent.carrierMessageId,
-        correlationId: sent.correlationId,
-        callbackUrl: sent.callbackUrl,
-        to: sent.to,
-        sentStatus: sent.sentStatus,
-        sentAt: at,
-      })
-      .onConflictDoUpdate({
-        target: messageStatus.messageId,
-        set: {
-          sentStatus: sql`coalesce(${messageStatus.sentStatus}, excluded.sent_status)`,
-          sentAt: sql`coalesce(${messageStatus.sentAt}, excluded.sent_at)`,
-          parts: sql`excluded.parts`,
-          carrier: sql`excluded.carrier`,
-          carrierMessageId: sql`excluded.carrier_message_id`,
-          correlationId: sql`excluded.correlation_id`,
-          callbackUrl: sql`excluded.callback_url`,
-          to: sql`excluded.to`,
-          updatedAt: sql`now()`,
-        },
-      })
-      .returning();
-    invariant(row!.sentStatus === sent.sentStatus, `message ${sent.messageId} already has first level ${row!.sentStatus}, got ${sent.sentStatus}`);
-    await tx.insert(statusHistory).values({ messageId: sent.messageId, accountId: sent.accountId, level: 1, code: sent.sentStatus, at });
-    const events = [{ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row!, { sentStatus: sent.sentStatus, at, partStatuses: sent.partStatuses }) }];
-    // A split message's second level starts as 401 MESSAGE_SPLIT until its parts' receipts
-    // decide it (deliveredStatusOfParts); receipts that came first have decided already.
-    if (sent.sentStatus === SENT_STATUS.SENT_SUCCESS && row!.parts > 1 && row!.deliveredStatus === null) {
-      const [split] = await tx
-        .update(messageStatus)
-        .set({ deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, deliveredAt: at })
-        .where(eq(messageStatus.messageId, sent.messageId))
-        .returning();
-      await tx.insert(statusHistory).values({
-        messageId: sent.messageId, accountId: sent.accountId, level: 2, code: DELIVERED_STATUS.MESSAGE_SPLIT, detail: `sent in ${row!.parts} parts`, at,
-      });
-      events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(split!, { deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, at }) });
+    const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
+    // One fact per message, in message id order: concurrent batches lock rows in the same order.
+    const byMessage = new Map<string, SentFact>();
+    for (const f of facts) if (fresh.has(f.eventId) && !byMessage.has(f.sent.messageId)) byMessage.set(f.sent.messageId, f);
+    const todo = [...byMessage.values()].sort((a, b) => (a.sent.messageId < b.sent.messageId ? -1 : 1));
+    if (todo.length === 0) return;
+    const col = <T>(pick: (s: sendingEvents.MessageSent, f: SentFact) => T) => sql.param(todo.map((f) => pick(f.sent, f)));
+    const result = await tx.execute<Record<string, unknown>>(sql`
+      insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, carrier, carrier_message_id, correlation_id, callback_url, "to", sent_status, sent_at)
+      select * from unnest(${col((s) => s.messageId)}::uuid[], ${col((s) => s.accountId)}::text[], ${col((s) => s.subaccountId)}::text[],
+        ${col((s) => s.parts || 1)}::smallint[], ${col((s) => s.carrier)}::text[], ${col((s) => s.carrierMessageId)}::text[],
+        ${col((s) => s.correlationId)}::text[], ${col((s) => s.callbackUrl)}::text[], ${col((s) => s.to)}::text[],
+        ${col((s) => s.sentStatus)}::integer[], ${col((s) => (s.at ?? new Date()).toISOString())}::timestamptz[])
+      on conflict (message_id) do update set
+        sent_status = coalesce(ms.sent_status, excluded.sent_status), sent_at = coalesce(ms.sent_at, excluded.sent_at),
+        parts = excluded.parts, carrier = excluded.carrier, carrier_message_id = excluded.carrier_message_id,
+        correlation_id = excluded.correlation_id, callback_url = excluded.callback_url, "to" = excluded."to", updated_at = now()
+      returning *`);
+    const rows = new Map(result.rows.map((r) => [String(r.message_id), toRow(r)]));
+
+    const history: Array<typeof statusHistory.$inferInsert> = [];
+    const events: OutgoingEvent[] = [];
+    const owed: OwedCallback[] = [];
+    const splits: string[] = [];
+    for (const f of todo) {
+      const { sent } = f;
+      const row = rows.get(sent.messageId)!;
+      if (row.sentStatus !== sent.sentStatus) {
+        conflicts.push(new Error(`message ${sent.messageId} already has first level ${row.sentStatus}, got ${sent.sentStatus}`));
+        continue;
+      }
+      const at = sent.at ?? new Date();
+      history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 1, code: sent.sentStatus, at });
+      events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { sentStatus: sent.sentStatus, at, partStatuses: sent.partStatuses }), traceContext: f.traceContext });
+      owed.push({ type: 'message.sent', row, at });
+      if (sent.sentStatus === SENT_STATUS.SENT_SUCCESS && row.parts > 1 && row.deliveredStatus === null) {
+        splits.push(sent.messageId);
+        const split = { ...row, deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, deliveredAt: at };
+        history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 2, code: DELIVERED_STATUS.MESSAGE_SPLIT, detail: `sent in ${row.parts} parts`, at });
+        events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(split, { deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, at }), traceContext: f.traceContext });
+      } else if (row.deliveredStatus !== null && isFinalDelivered(row.deliveredStatus)) {
+        owed.push({ type: 'message.delivered', row, at: row.deliveredAt ?? at });
+      }
     }
+    if (conflicts.length > 0) {
+      // Nothing of this batch may commit with a conflicting fact marked processed: undo it all;
+      // the batch consumer then handles each event alone, so only the culprit fails.
+      throw conflicts.length === 1 ? conflicts[0]! : new AggregateError(conflicts, `${conflicts.length} conflicting first levels`);
+    }
+    if (splits.length > 0) {
+      await tx.execute(sql`
+        update ${messageStatus} set delivered_status = ${DELIVERED_STATUS.MESSAGE_SPLIT}, delivered_at = sent_at
+        where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`);
+    }
+    if (history.length > 0) await tx.insert(statusHistory).values(history);
     await enqueueEvents(tx, outbox, events);
-    await enqueueStatusCallback(tx, 'message.sent', row!, at);
-    // Receipts that overtook the first level held back their callback, so the customer hears
-    // "sent" before "delivered".
-    if (row!.deliveredStatus !== null && isFinalDelivered(row!.deliveredStatus)) {
-      await enqueueStatusCallback(tx, 'message.delivered', row!, row!.deliveredAt ?? at);
-    }
+    await enqueueStatusCallbacks(tx, owed);
   });
+}
+
+/** A raw message_status row (from a RETURNING *) as drizzle would give it. */
+export function toRow(r: Record<string, unknown>): Row {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    messageId: String(r.message_id),
+    accountId: String(r.account_id),
+    subaccountId: String(r.subaccount_id),
+    parts: Number(r.parts),
+    carrier: String(r.carrier),
+    carrierMessageId: String(r.carrier_message_id),
+    correlationId: String(r.correlation_id),
+    callbackUrl: String(r.callback_url),
+    to: String(r.to),
+    sentStatus: r.sent_status === null ? null : Number(r.sent_status),
+    sentAt: date(r.sent_at),
+    deliveredStatus: r.delivered_status === null ? null : Number(r.delivered_status),
+    deliveredAt: date(r.delivered_at),
+    receiptStat: r.receipt_stat === null ? null : String(r.receipt_stat),
+    updatedAt: date(r.updated_at)!,
+  };
 }

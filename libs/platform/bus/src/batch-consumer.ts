@@ -20,8 +20,8 @@ export type BatchResult = 'ok' | Error;
  * A durable pull consumer that hands events over in batches: up to `maxBatch` at once, or what
  * arrived within `maxWaitMs` of the first. One transaction per batch instead of per event is
  * what lets a 2-core machine keep up with thousands of events a second. The handler answers
- * per event, so one bad event is retried (or dead-lettered) alone; a thrown error fails the
- * whole batch. Every event keeps its own CONSUMER span, so traces stay one per message.
+ * per event, so one bad event is retried (or dead-lettered) alone; when the handler throws,
+ * the batch's events are handled again one by one, so only the culprit fails. Every event keeps its own CONSUMER span, so traces stay one per message.
  */
 export async function startBatchConsumer(opts: {
   bus: Bus;
@@ -69,7 +69,8 @@ export async function startBatchConsumer(opts: {
     try {
       results = await opts.handleBatch(events);
     } catch (err) {
-      results = events.map(() => err as Error);
+      // One bad event must not sink its neighbours: handle each alone to find it.
+      results = events.length === 1 ? [err as Error] : await Promise.all(events.map((e) => opts.handleBatch([e]).then((r) => r[0]!, (alone: Error) => alone)));
     } finally {
       clearInterval(heartbeat);
     }

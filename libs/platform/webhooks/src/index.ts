@@ -1,4 +1,4 @@
 export { AddressPolicy, STRICT_POLICY } from './address-policy';
 export { checkCustomerUrl } from './check-url';
-export { DeliveryNetworkError, RefusedDestinationError, safePost, type PostResult } from './safe-post';
+export { ConnectionPool, DeliveryNetworkError, RefusedDestinationError, safePost, type PostResult } from './safe-post';
 export { newWebhookSecret, signature, verifyWebhook, webhookHeaders } from './standard-webhooks';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy } from './address-policy';
 import { checkCustomerUrl } from './check-url';
-import { DeliveryNetworkError, RefusedDestinationError, safePost } from './safe-post';
+import { ConnectionPool, DeliveryNetworkError, RefusedDestinationError, safePost } from './safe-post';
 
 // A real receiver on loopback: what an attacker would like our callbacks to reach.
 let server: Server;
@@ -59,6 +59,18 @@ describe('safePost against SSRF', () => {
     expect(result).toMatchObject({ status: 204, address: '127.0.0.1' });
     expect(calls).toBe(1);
     expect(received.at(-1)!.headers.host).toBe(`receiver.test:${port}`);
+  });
+
+  it('reuses a kept-alive connection to the same vetted address', async () => {
+    let connections = 0;
+    const count = () => connections++;
+    server.on('connection', count);
+    const pool = new ConnectionPool();
+    const allowLoopback = new AddressPolicy(['127.0.0.1/32']);
+    for (let i = 0; i < 3; i++) expect((await post(`${base}/keep`, allowLoopback, { pool })).status).toBe(204);
+    server.off('connection', count);
+    pool.close();
+    expect(connections).toBe(1);
   });
 
   it('returns a redirect as the answer and never follows it', async () => {
