@@ -7,7 +7,7 @@ const schema = z.object({
   /** How long a receiver has to answer one callback. */
   CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Callbacks in flight at once per replica. */
-  CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
   /** Multiplies retry delays and the 24-hour retry window (tests compress them; 1 in production). */
   CALLBACK_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
 });

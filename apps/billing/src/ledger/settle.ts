@@ -1,53 +1,67 @@
 import type { Tx } from '@sabia/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { accounts, transfers } from '../db';
 import { transferId } from './transfer-ids';
 
 export type Settlement = 'post' | 'void';
+export type Decision = Settlement | ((part: number) => Settlement);
 
 /**
  * Posts (carrier accepted the part: SENT_SUCCESS) or voids (any other outcome) every pending
- * part of a message; `action` decides per part number. A settlement is a transfer with a
- * derived id and a unique pending_id, so the first settlement of a part wins for ever:
- * settling twice, or posting after a void, inserts nothing and changes no balance. Returns
- * the number of parts settled now.
+ * part of the given messages; each message's decision may differ per part. A settlement is a
+ * transfer with a derived id and a unique pending_id, so the first settlement of a part wins
+ * for ever: settling twice, or posting after a void, inserts nothing and changes no balance.
+ * One statement reads the pendings, one inserts the settlements, one moves each account's
+ * balances, whatever the number of messages. Returns the number of parts settled now.
  */
-export async function settleMessage(tx: Tx, messageId: string, action: Settlement | ((part: number) => Settlement)): Promise<number> {
-  const decide = typeof action === 'function' ? action : () => action;
+export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): Promise<number> {
+  if (decisions.size === 0) return 0;
   const pendings = await tx
     .select()
     .from(transfers)
-    .where(and(eq(transfers.messageId, messageId), eq(transfers.kind, 'pending')))
-    .orderBy(transfers.part);
+    .where(sql`${transfers.messageId} = any(${sql.param([...decisions.keys()])}::text[]) and ${transfers.kind} = 'pending'`)
+    .orderBy(transfers.messageId, transfers.part);
   if (pendings.length === 0) return 0;
   const settled = await tx
     .insert(transfers)
     .values(
-      pendings.map((pending) => ({
-        id: transferId(messageId, pending.part!, decide(pending.part!)),
-        tenantId: pending.tenantId,
-        debitAccountId: pending.debitAccountId,
-        creditAccountId: pending.creditAccountId,
-        amount: pending.amount,
-        currency: pending.currency,
-        kind: decide(pending.part!) === 'post' ? 'post_pending' : 'void_pending',
-        pendingId: pending.id,
-        messageId,
-        part: pending.part,
-      })),
+      pendings.map((pending) => {
+        const decision = decisions.get(pending.messageId!)!;
+        const action = typeof decision === 'function' ? decision(pending.part!) : decision;
+        return {
+          id: transferId(pending.messageId!, pending.part!, action),
+          tenantId: pending.tenantId,
+          debitAccountId: pending.debitAccountId,
+          creditAccountId: pending.creditAccountId,
+          amount: pending.amount,
+          currency: pending.currency,
+          kind: action === 'post' ? 'post_pending' : 'void_pending',
+          pendingId: pending.id,
+          messageId: pending.messageId,
+          part: pending.part,
+        };
+      }),
     )
     .onConflictDoNothing()
     .returning({ amount: transfers.amount, debitAccountId: transfers.debitAccountId, kind: transfers.kind });
   if (settled.length === 0) return 0;
-  const total = settled.reduce((sum, t) => sum + t.amount, 0n);
-  const posted = settled.reduce((sum, t) => sum + (t.kind === 'post_pending' ? t.amount : 0n), 0n);
-  // All parts of a message debit one customer account: one UPDATE, as the last statement.
-  await tx
-    .update(accounts)
-    .set({
-      debitsPending: sql`${accounts.debitsPending} - ${total}`,
-      debitsPosted: sql`${accounts.debitsPosted} + ${posted}`,
-    })
-    .where(eq(accounts.id, settled[0]!.debitAccountId));
+  const byAccount = new Map<string, { pending: bigint; posted: bigint }>();
+  for (const t of settled) {
+    const sums = byAccount.get(t.debitAccountId) ?? { pending: 0n, posted: 0n };
+    sums.pending += t.amount;
+    if (t.kind === 'post_pending') sums.posted += t.amount;
+    byAccount.set(t.debitAccountId, sums);
+  }
+  // Accounts locked in id order first, so concurrent settlements never wait on each other in a cycle.
+  const ids = [...byAccount.keys()].sort();
+  await tx.execute(sql`select 1 from ${accounts} where id = any(${sql.param(ids)}::text[]) order by id for update`);
+  await tx.execute(sql`
+    update ${accounts} a set debits_pending = a.debits_pending - t.pending, debits_posted = a.debits_posted + t.posted
+    from unnest(${sql.param(ids)}::text[], ${sql.param(ids.map((id) => byAccount.get(id)!.pending.toString()))}::bigint[],
+      ${sql.param(ids.map((id) => byAccount.get(id)!.posted.toString()))}::bigint[]) as t(id, pending, posted)
+    where a.id = t.id`);
   return settled.length;
 }
+
+/** One message (tests, tools). */
+export const settleMessage = (tx: Tx, messageId: string, action: Decision): Promise<number> => settleMessages(tx, new Map([[messageId, action]]));

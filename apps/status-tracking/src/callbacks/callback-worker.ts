@@ -3,6 +3,7 @@ import type { Logger } from '@sabia/logger';
 import { inArray, sql } from 'drizzle-orm';
 import { callbacks } from '../db';
 import { ConnectionPool } from '@sabia/webhooks';
+import { AttemptRecorder } from './attempt-recorder';
 import type { CallbackCache } from './callback-cache';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
 
@@ -20,7 +21,7 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
   const inFlight = new Set<Promise<unknown>>();
   const leaseMs = options.timeoutMs * 2 + 5_000;
   const pool = new ConnectionPool();
-  const delivery = { ...options, pool };
+  const delivery = { ...options, pool, recorder: new AttemptRecorder(db) };
 
   const claim = async (limit: number) => {
     const result = await db.execute<Record<string, unknown>>(sql`

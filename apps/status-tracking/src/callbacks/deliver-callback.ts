@@ -3,6 +3,7 @@ import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy, 
 import { and, eq, sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks, disabledEndpoints } from '../db';
 import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
+import { AttemptRecorder } from './attempt-recorder';
 import { CallbackCache } from './callback-cache';
 
 type CallbackRow = typeof callbacks.$inferSelect;
@@ -11,6 +12,8 @@ export interface DeliveryOptions {
   policy: AddressPolicy;
   /** Keep-alive connections to receivers (per vetted address). */
   pool?: ConnectionPool;
+  /** Batches the writes of attempts (see attempt-recorder.ts). */
+  recorder?: AttemptRecorder;
   /** Short-lived reads of secrets and disabled endpoints (see callback-cache.ts). */
   cache?: CallbackCache;
   timeoutMs: number;
@@ -56,17 +59,16 @@ async function finish(
   const retryAt = verdict === 'retry' ? nextAttemptAt(attempts, cb.createdAt, now, Math.random, options.retryScale) : undefined;
   const final = verdict === 'retry' && !retryAt ? 'failed' : verdict;
   if (final !== 'disabled') {
-    // The attempt and the callback's new state in one statement: atomic, one round trip.
-    await db.execute(sql`
-      with attempt as (
-        insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
-        values (${cb.id}, ${attempt.httpStatus}, ${attempt.error}, ${attempt.durationMs})
-      )
-      update ${callbacks} set attempts = ${attempts},
-        state = ${final === 'retry' ? 'pending' : final},
-        next_attempt_at = ${(retryAt ?? now).toISOString()}::timestamptz,
-        finished_at = ${final === 'retry' ? null : now.toISOString()}::timestamptz
-      where id = ${cb.id}`);
+    const item = {
+      callbackId: cb.id,
+      ...attempt,
+      attempts,
+      state: final === 'retry' ? ('pending' as const) : final,
+      nextAttemptAt: retryAt ?? now,
+      finishedAt: final === 'retry' ? null : now,
+    };
+    if (options.recorder) await options.recorder.record(item);
+    else await new AttemptRecorder(db).record(item);
     return final;
   }
   await db.transaction(async (tx) => {
