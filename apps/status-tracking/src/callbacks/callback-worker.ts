@@ -1,6 +1,6 @@
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { callbacks } from '../db';
 import { ConnectionPool } from '@sabia/webhooks';
 import { AttemptRecorder } from './attempt-recorder';
@@ -34,8 +34,8 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
         order by next_attempt_at
         limit ${limit}
         for update skip locked)
-      returning id`);
-    return result.rows.map((r) => String(r.id));
+      returning *`);
+    return result.rows.map(toCallbackRow);
   };
 
   const loop = async () => {
@@ -44,8 +44,7 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
       let rows: Array<typeof callbacks.$inferSelect> = [];
       if (room > 0) {
         try {
-          const claimed = await claim(Math.min(room, BATCH));
-          if (claimed.length) rows = await db.select().from(callbacks).where(inArray(callbacks.id, claimed));
+          rows = await claim(Math.min(room, BATCH));
         } catch (err) {
           // Leased rows that were not read come back when their lease ends.
           logger.warn({ err }, 'could not claim callbacks; retrying');
@@ -83,5 +82,24 @@ export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOpt
       await Promise.allSettled([...inFlight]);
       pool.close();
     },
+  };
+}
+
+/** A raw callbacks row (from RETURNING *) as drizzle would give it. */
+function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inferSelect {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    subaccountId: String(r.subaccount_id),
+    messageId: String(r.message_id),
+    type: String(r.type),
+    url: String(r.url),
+    payload: String(r.payload),
+    state: String(r.state),
+    attempts: Number(r.attempts),
+    nextAttemptAt: date(r.next_attempt_at)!,
+    createdAt: date(r.created_at)!,
+    finishedAt: date(r.finished_at),
   };
 }

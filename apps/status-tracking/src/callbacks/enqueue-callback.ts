@@ -1,4 +1,5 @@
 import type { Tx } from '@sabia/db';
+import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { callbacks, type messageStatus } from '../db';
 import { statusCallbackPayload, type CallbackType } from './callback-payload';
@@ -27,5 +28,11 @@ export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Prom
       url: o.row.callbackUrl,
       payload: statusCallbackPayload(o.type, o.row, o.at),
     }));
-  if (rows.length > 0) await tx.insert(callbacks).values(rows);
+  if (rows.length === 0) return;
+  // One array parameter per column (drizzle's multi-row insert would build one per cell).
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+  await tx.execute(sql`
+    insert into ${callbacks} (id, account_id, subaccount_id, message_id, type, url, payload)
+    select * from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
+      ${col((r) => r.messageId)}::uuid[], ${col((r) => r.type)}::text[], ${col((r) => r.url)}::text[], ${col((r) => r.payload)}::text[])`);
 }

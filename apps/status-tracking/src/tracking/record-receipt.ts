@@ -5,7 +5,8 @@ import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
 import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
-import { messageStatus, outbox, partStatus, processedEvents, statusHistory } from '../db';
+import { messageStatus, outbox, partStatus, processedEvents } from '../db';
+import { insertHistory, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { toRow } from './record-sent';
 import { statusChangedEvent } from './status-changed-event';
@@ -37,11 +38,12 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     // The status time is when we learned it: the carrier's done date has minute precision and
     // its own clock, so it is kept in the history detail instead.
     const atOf = (r: sendingEvents.ReceiptReceived) => r.receivedAt ?? new Date();
-    await tx.insert(statusHistory).values(
+    await insertHistory(
+      tx,
       todo.map(({ receipt: r }) => ({
         messageId: r.messageId,
         accountId: r.accountId,
-        level: 2,
+        level: 2 as const,
         code: deliveredStatusFromReceipt(r.stat) ?? 0,
         detail: `part:${partOf(r)}/${partsOf(r)} stat:${r.stat} err:${r.err} done:${r.doneAt?.toISOString() ?? '?'}`,
         at: atOf(r),
@@ -49,10 +51,12 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     );
     const finals = todo.filter((f) => deliveredStatusFromReceipt(f.receipt.stat) !== undefined);
     if (finals.length === 0) return;
-    await tx
-      .insert(partStatus)
-      .values(finals.map(({ receipt: r }) => ({ messageId: r.messageId, part: partOf(r), deliveredStatus: deliveredStatusFromReceipt(r.stat)!, receiptStat: r.stat, at: atOf(r) })))
-      .onConflictDoNothing();
+    const fcol = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(finals.map((f) => pick(f.receipt)));
+    await tx.execute(sql`
+      insert into ${partStatus} (message_id, part, delivered_status, receipt_stat, at)
+      select * from unnest(${fcol((r) => r.messageId)}::uuid[], ${fcol(partOf)}::smallint[], ${fcol((r) => deliveredStatusFromReceipt(r.stat)!)}::integer[],
+        ${fcol((r) => r.stat)}::text[], ${fcol((r) => atOf(r).toISOString())}::timestamptz[])
+      on conflict do nothing`);
 
     // Lock (or create) each message's row, in id order so concurrent batches never deadlock;
     // each then sees the parts the others recorded.
@@ -92,7 +96,7 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     const after = new Map(updated.rows.map((r) => [String(r.message_id), toRow(r)]));
     const events: OutgoingEvent[] = [];
     const owed: OwedCallback[] = [];
-    const splits: Array<typeof statusHistory.$inferInsert> = [];
+    const splits: HistoryRow[] = [];
     for (const { fact, next, at } of changes) {
       const row = after.get(fact.receipt.messageId)!;
       events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { deliveredStatus: next, at }), traceContext: fact.traceContext });
@@ -102,7 +106,7 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
       }
       if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
     }
-    if (splits.length > 0) await tx.insert(statusHistory).values(splits);
+    await insertHistory(tx, splits);
     await enqueueEvents(tx, outbox, events);
     await enqueueStatusCallbacks(tx, owed);
   });

@@ -5,7 +5,8 @@ import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
 import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
-import { messageStatus, outbox, processedEvents, statusHistory } from '../db';
+import { messageStatus, outbox, processedEvents } from '../db';
+import { insertHistory, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
 
@@ -50,7 +51,7 @@ export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
       returning *`);
     const rows = new Map(result.rows.map((r) => [String(r.message_id), toRow(r)]));
 
-    const history: Array<typeof statusHistory.$inferInsert> = [];
+    const history: HistoryRow[] = [];
     const events: OutgoingEvent[] = [];
     const owed: OwedCallback[] = [];
     const splits: string[] = [];
@@ -84,7 +85,7 @@ export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
         update ${messageStatus} set delivered_status = ${DELIVERED_STATUS.MESSAGE_SPLIT}, delivered_at = sent_at
         where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`);
     }
-    if (history.length > 0) await tx.insert(statusHistory).values(history);
+    await insertHistory(tx, history);
     await enqueueEvents(tx, outbox, events);
     await enqueueStatusCallbacks(tx, owed);
   });
