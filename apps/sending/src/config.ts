@@ -5,6 +5,11 @@ const schema = z.object({
   ...commonEnv,
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   BILLING_GRPC_ADDR: grpcAddress.default('127.0.0.1:50053'),
+  /**
+   * false: this replica accepts and stores messages but neither binds to carriers nor submits
+   * (scale the API and the SMPP side apart; at least one replica must dispatch).
+   */
+  SENDING_DISPATCH: z.stringbool().default(true),
   /** Carriers, their number ranges and SMPP binds (JSON; see config/carriers.json). */
   CARRIERS_FILE: z.string().min(1).default(SHIPPED_CARRIERS_FILE),
   /** Private networks callback URLs may name (see @sabia/config allowedNetworks); empty in production. */

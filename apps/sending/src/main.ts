@@ -29,9 +29,12 @@ export async function main() {
       const router = createRouter(loadCarrierConfig(config.CARRIERS_FILE));
       const receipts = new ReceiptBatcher(db);
       const binds = new CarrierBinds(router, logger, (carrierId) => onDeliver(db, receipts, carrierId, logger));
-      binds.start();
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
-      const dispatcher = await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger });
+      // An API-only replica accepts and stores; dispatcher replicas hold the SMPP binds.
+      if (config.SENDING_DISPATCH) binds.start();
+      const dispatcher = config.SENDING_DISPATCH
+        ? await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger })
+        : { stop: async () => undefined };
       const billing = billingClient(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,

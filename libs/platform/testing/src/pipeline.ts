@@ -18,8 +18,8 @@ export const SECRET = randomBytes(24).toString('hex');
  * on a fresh database, their own NATS namespace and a real OTLP endpoint.
  */
 export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; profiles?: Record<string, Record<string, unknown>> } = {}) {
-  // carrier: false leaves sending's SMPP pointed at a closed port, so nothing is submitted:
-  // for measuring acceptance alone.
+  // carrier: false runs no carrier-sim and an API-only sending (SENDING_DISPATCH=false), so
+  // nothing is submitted: for measuring acceptance alone.
   const withCarrier = opts.carrier !== false;
   const profilesFile = writeProfiles(opts.profiles ?? {});
   const db = await createTestDatabase();
@@ -46,6 +46,7 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; p
       GRPC_PORT: String(sendingPort),
       BILLING_GRPC_ADDR: `127.0.0.1:${billingPort}`,
       CALLBACK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      ...(withCarrier ? {} : { SENDING_DISPATCH: 'false' }),
       // Every carrier in config/carriers.json binds to this carrier-sim, by its own system_id.
       CARRIER_SIM_ADDR: `127.0.0.1:${smppPort}`,
     },
