@@ -7,7 +7,8 @@ import { callServerStream } from '@sabia/grpc-kit';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startPipeline, waitFor, type Pipeline } from '@sabia/testing';
+import { signToken } from '@sabia/auth';
+import { PIPELINE_SECRET, REPO_ROOT, startPipeline, waitFor, type Pipeline } from '@sabia/testing';
 
 let p: Pipeline;
 let token: string;
@@ -208,4 +209,20 @@ describe('reports over the messages above', () => {
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^message_id,subaccount_id,to,/);
     expect(csv.stderr).toMatch(/\d+ rows exported/);
   }, 60_000);
+});
+
+describe('carrier-specific prices', () => {
+  it('charges each part at the account’s price for the carrier, set by an operator', async () => {
+    const ops = await signToken(PIPELINE_SECRET, { kind: 'service', service: 'ops-cli' });
+    const effectiveFrom = new Date(Date.now() - 1000);
+    const base = { id: '', accountId: 'acme', channel: 'sms', country: 'BR', currency: 'BRL', effectiveFrom };
+    await p.call(p.clients.billing, p.clients.billing.setPrice, { price: { ...base, carrier: 'tim', unitPrice: 7n } }, { token: ops });
+    // A customer may not set prices.
+    await expect(p.call(p.clients.billing, p.clients.billing.setPrice, { price: { ...base, carrier: 'tim', unitPrice: 1n } }, { token })).rejects.toMatchObject({ code: 7 });
+    const { message } = await send({ to: '+5531951239001', text: LONG }); // TIM, two parts
+    const transfers = await settled(message!.id);
+    expect(transfers.filter((t) => t.kind === 'post_pending').map((t) => t.amount)).toEqual([7n, 7n]);
+    const listed = await p.call(p.clients.billing, p.clients.billing.listPrices, { channel: 'sms' }, { token });
+    expect(listed.prices.find((pr) => pr.carrier === 'tim')).toMatchObject({ unitPrice: 7n, accountId: 'acme' });
+  });
 });

@@ -3,7 +3,7 @@ import { commonEnv, parseConfig, z } from '@sabia/config';
 const schema = z.object({
   ...commonEnv,
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50053),
-  /** Price of one SMS part in the currency's smallest unit (centavos) until price lists land. */
+  /** Price of one SMS part (centavos) when no price-list row applies (prices table, SetPrice). */
   DEFAULT_SMS_PART_PRICE: z.coerce.bigint().positive().default(5n),
   DEFAULT_CURRENCY: z.string().length(3).default('BRL'),
   /** How long a reservation may wait for its carrier answer before it is voided. */

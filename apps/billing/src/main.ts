@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from './config';
 import { startStatusChangedConsumer } from './events/status-changed-consumer';
 import { billingService } from './grpc/billing-service';
+import { PriceBook } from './prices/price-book';
 
 export async function main() {
   const config = loadConfig();
@@ -25,7 +26,7 @@ export async function main() {
         services: [{
           name: 'sabia.billing.v1.BillingService',
           definition: billing.BillingServiceService,
-          implementation: billingService(database.db, config, kit),
+          implementation: billingService(database.db, config, kit, new PriceBook(database.db, { unitPrice: config.DEFAULT_SMS_PART_PRICE })),
         }],
       });
       return [

@@ -20,6 +20,8 @@ export const transfers = billing.table(
     pendingId: text('pending_id'),
     messageId: text('message_id'),
     part: integer('part'),
+    /** The price-list row that set `amount` (prices.id), or 'config-default'. */
+    priceId: text('price_id'),
     /** A pending transfer not settled by then is voided (see ledger/settle.ts). */
     timeoutAt: timestamp('timeout_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

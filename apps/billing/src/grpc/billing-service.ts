@@ -9,23 +9,30 @@ import { release } from '../ledger/release';
 import { reserve } from '../ledger/reserve';
 import { reserveBatch } from '../ledger/reserve-batch';
 import { topUp } from '../ledger/top-up';
+import { listPrices } from '../prices/list-prices';
+import type { PriceBook } from '../prices/price-book';
+import { setPrice } from '../prices/set-price';
 
 /** Billing's gRPC adapter: decode → verb → encode. Tenant comes from the token, never the request. */
-export function billingService(db: Db, config: BillingConfig, kit: HandlerKit): pb.BillingServiceServer {
+export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, priceBook: PriceBook): pb.BillingServiceServer {
   const tenantOf = (ctx: CallContext) => {
     if (ctx.principal.kind !== 'user') throw new PermissionDeniedError('this call needs a user token');
     return ctx.principal.accountId;
   };
+  const smsPrice = (accountId: string, country: string, carrier: string) =>
+    priceBook.priceOf({ accountId, channel: 'sms', country, carrier, currency: config.DEFAULT_CURRENCY, at: new Date() });
   return {
     reserve: kit.unary(async (req: pb.ReserveRequest, ctx) => {
       if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('Reserve is internal to Sabiá services');
       if (!req.accountId || !req.messageId) throw new InvalidArgumentError('account_id and message_id are required');
       const hours = config.PENDING_TIMEOUT_HOURS;
+      const price = await smsPrice(req.accountId, req.country, req.carrier);
       const result = await reserve(db, {
         tenantId: req.accountId,
         messageId: req.messageId,
         parts: req.parts,
-        partPrice: config.DEFAULT_SMS_PART_PRICE,
+        partPrice: price.unitPrice,
+        priceId: price.priceId,
         currency: config.DEFAULT_CURRENCY,
         timeoutAt: new Date(Date.now() + hours * 3600_000),
       });
@@ -40,8 +47,12 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit): 
       if (!req.accountId) throw new InvalidArgumentError('account_id is required');
       const outcomes = await reserveBatch(db, {
         tenantId: req.accountId,
-        items: req.items.map((i) => ({ messageId: i.messageId, parts: i.parts })),
-        partPrice: config.DEFAULT_SMS_PART_PRICE,
+        items: await Promise.all(
+          req.items.map(async (i) => {
+            const price = await smsPrice(req.accountId, i.country, i.carrier);
+            return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId };
+          }),
+        ),
         currency: config.DEFAULT_CURRENCY,
         timeoutAt: new Date(Date.now() + config.PENDING_TIMEOUT_HOURS * 3600_000),
       });
@@ -66,6 +77,19 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit): 
       if (req.accountId && req.accountId !== tenant) throw new PermissionDeniedError('you may top up only your own account');
       return topUp(db, { tenantId: tenant, amount: req.amount, currency: config.DEFAULT_CURRENCY, idempotencyKey: req.idempotencyKey });
     }),
+    setPrice: kit.unary(async (req: pb.SetPriceRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('prices are set by Sabiá operators (a service token)');
+      const p = req.price;
+      if (!p) throw new InvalidArgumentError('price is required');
+      const stored = await setPrice(
+        db,
+        { accountId: p.accountId, channel: p.channel, country: p.country, carrier: p.carrier, currency: p.currency || config.DEFAULT_CURRENCY, unitPrice: p.unitPrice, effectiveFrom: p.effectiveFrom ?? new Date(Number.NaN) },
+        ctx.principal.service,
+      );
+      priceBook.invalidate();
+      return { price: stored };
+    }),
+    listPrices: kit.unary(async (req: pb.ListPricesRequest, ctx) => ({ prices: await listPrices(db, tenantOf(ctx), req.channel) })),
     listTransfers: kit.unary(async (req: pb.ListTransfersRequest, ctx) => ({
       transfers: (await listTransfers(db, tenantOf(ctx), req.messageId || undefined)).map((t) => ({
         id: t.id,

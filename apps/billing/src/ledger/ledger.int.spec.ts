@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 const reserveFor = (tenantId: string, messageId = randomUUID(), parts = 1) =>
-  reserve(database.db, { tenantId, messageId, parts, partPrice: 5n, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
+  reserve(database.db, { tenantId, messageId, parts, partPrice: 5n, priceId: 'test', currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
 
 const settle = (messageId: string, action: Settlement | ((part: number) => Settlement)) =>
   database.db.transaction((tx) => settleMessage(tx, messageId, action));
@@ -78,9 +78,9 @@ describe('two-phase ledger on real Postgres', () => {
 describe('batch reservation', () => {
   it('gives credit in request order until it runs out, in one transaction', async () => {
     await topUp(database.db, { tenantId: 't-batch', amount: 23n, currency: 'BRL', idempotencyKey: 'k1' });
-    const items = [1, 2, 1, 1, 3].map((parts) => ({ messageId: randomUUID(), parts }));
+    const items = [1, 2, 1, 1, 3].map((parts) => ({ messageId: randomUUID(), parts, partPrice: 5n, priceId: 'test' }));
     const batch = (list = items) =>
-      reserveBatch(database.db, { tenantId: 't-batch', items: list, partPrice: 5n, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
+      reserveBatch(database.db, { tenantId: 't-batch', items: list, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
     // 5 + 10 + 5 = 20 fits in 23; the fourth (5) would make 25; the fifth (15) too.
     expect(await batch()).toEqual(['reserved', 'reserved', 'reserved', 'no_credit', 'no_credit']);
     expect(await getBalance(database.db, 't-batch', 'BRL')).toEqual({ available: 3n, pending: 20n, currency: 'BRL' });

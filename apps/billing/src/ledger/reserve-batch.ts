@@ -8,12 +8,17 @@ import { transferId } from './transfer-ids';
 export interface BatchItem {
   messageId: string;
   parts: number;
+  /** Price of one part for this message (destinations and carriers differ within a batch). */
+  partPrice: bigint;
+  priceId: string;
 }
 
 interface PendingTransfer {
   id: string;
   messageId: string;
   part: number;
+  amount: bigint;
+  priceId: string;
 }
 
 /**
@@ -24,7 +29,7 @@ interface PendingTransfer {
  */
 export async function reserveBatch(
   db: Db,
-  input: { tenantId: string; items: BatchItem[]; partPrice: bigint; currency: string; timeoutAt: Date },
+  input: { tenantId: string; items: BatchItem[]; currency: string; timeoutAt: Date },
 ): Promise<Array<'reserved' | 'no_credit'>> {
   if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
   if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
@@ -45,22 +50,23 @@ export async function reserveBatch(
     const rows: PendingTransfer[] = [];
     const outcomes = input.items.map((item) => {
       if (already.has(item.messageId)) return 'reserved' as const;
-      const amount = input.partPrice * BigInt(item.parts);
+      const amount = item.partPrice * BigInt(item.parts);
       if (room !== undefined && amount > room) return 'no_credit' as const;
       if (room !== undefined) room -= amount;
       total += amount;
       for (let part = 1; part <= item.parts; part++) {
-        rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part });
+        rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part, amount: item.partPrice, priceId: item.priceId });
       }
       return 'reserved' as const;
     });
     if (rows.length > 0) {
       // One statement through unnest: per-cell parameters would cost more CPU than the insert.
       await tx.execute(sql`
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at)
-        select id, ${input.tenantId}, ${customerId}, ${revenueId}, ${input.partPrice}, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id)
+        select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz, price_id
         from unnest(${sql.param(rows.map((r) => r.id))}::text[], ${sql.param(rows.map((r) => r.messageId))}::text[],
-                    ${sql.param(rows.map((r) => r.part))}::integer[]) as t(id, message_id, part)`);
+                    ${sql.param(rows.map((r) => r.part))}::integer[], ${sql.param(rows.map((r) => r.amount.toString()))}::bigint[],
+                    ${sql.param(rows.map((r) => r.priceId))}::text[]) as t(id, message_id, part, amount, price_id)`);
     }
     if (total > 0n) {
       await tx.update(accounts).set({ debitsPending: sql`${accounts.debitsPending} + ${total}` }).where(eq(accounts.id, customerId));

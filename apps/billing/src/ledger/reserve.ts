@@ -10,6 +10,8 @@ export interface ReserveInput {
   messageId: string;
   parts: number;
   partPrice: bigint;
+  /** The price row that set partPrice (recorded on every transfer). */
+  priceId: string;
   currency: string;
   timeoutAt: Date;
 }
@@ -37,9 +39,9 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
   const attempt = () =>
     db.execute<{ inserted: number; updated: number }>(sql`
       with t as (
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at)
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id)
         select id, ${input.tenantId}, ${customerId}, ${revenueAccountId(input.currency)}, ${input.partPrice}, ${input.currency},
-               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz
+               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}
         from unnest(${sql.param(ids)}::text[]) with ordinality as p(id, part)
         on conflict do nothing
         returning amount

@@ -31,7 +31,7 @@ export interface BatchInput {
 export type ReserveBatchPort = (input: {
   accountId: string;
   subaccountId: string;
-  items: Array<{ messageId: string; parts: number; country: string }>;
+  items: Array<{ messageId: string; parts: number; country: string; carrier: string }>;
 }) => Promise<Array<'reserved' | 'no_credit'>>;
 
 export interface BatchOutcome {
@@ -116,7 +116,7 @@ export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; 
       const answers = await deps.reserveBatch({
         accountId: principal.accountId,
         subaccountId: principal.subaccountId,
-        items: passing.map((d) => ({ messageId: d.row.id, parts: d.row.parts, country: d.country })),
+        items: passing.map((d) => ({ messageId: d.row.id, parts: d.row.parts, country: d.country, carrier: d.row.carrier ?? '' })),
       });
       passing.forEach((d, i) => {
         if (answers[i] !== 'reserved') d.refusal = quotaRefusal('no_credit');

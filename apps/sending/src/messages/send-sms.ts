@@ -24,6 +24,8 @@ export type ReservePort = (input: {
   messageId: string;
   parts: number;
   country: string;
+  /** The carrier it routes to: prices may differ per carrier. */
+  carrier: string;
 }) => Promise<'reserved' | 'quota_blocked' | 'no_credit'>;
 
 /** The refusal billing's answer turns into (201 is second-level in the seed; see issue 5). */
@@ -83,7 +85,7 @@ export async function sendSms(
   let reserved = false;
   if (!draft.refusal) {
     const { row } = draft;
-    const answer = await deps.reserve({ accountId: row.accountId, subaccountId: row.subaccountId, messageId: row.id, parts: row.parts, country: draft.country });
+    const answer = await deps.reserve({ accountId: row.accountId, subaccountId: row.subaccountId, messageId: row.id, parts: row.parts, country: draft.country, carrier: row.carrier ?? '' });
     if (answer === 'reserved') reserved = true;
     else draft.refusal = quotaRefusal(answer);
   }

@@ -47,6 +47,8 @@ export interface ReserveRequest {
   parts: number;
   /** Destination country (ISO 3166-1 alpha-2) for the price. */
   country: string;
+  /** Carrier the message routes to, for carrier-specific prices. */
+  carrier: string;
 }
 
 export interface ReserveResponse {
@@ -75,6 +77,8 @@ export interface ReserveItem {
   parts: number;
   /** Destination country. */
   country: string;
+  /** Carrier the message routes to. */
+  carrier: string;
 }
 
 export interface ReserveBatchResponse {
@@ -154,8 +158,48 @@ export interface Transfer {
   part: number;
 }
 
+/** One price-list row. */
+export interface Price {
+  /** Its id, recorded on the transfers it priced. */
+  id: string;
+  /** Account it belongs to; empty for the default list. */
+  accountId: string;
+  /** sms, whatsapp_marketing, whatsapp_utility, whatsapp_authentication or whatsapp_service. */
+  channel: string;
+  /** ISO 3166-1 alpha-2; empty for any country. */
+  country: string;
+  /** Carrier id; empty for any carrier. */
+  carrier: string;
+  /** ISO 4217 currency. */
+  currency: string;
+  /** Price of one unit (an SMS part) in the currency's smallest unit. */
+  unitPrice: bigint;
+  /** From when it applies. */
+  effectiveFrom: Date | undefined;
+}
+
+export interface SetPriceRequest {
+  /** The new row (id is assigned). */
+  price: Price | undefined;
+}
+
+export interface SetPriceResponse {
+  /** The row as stored. */
+  price: Price | undefined;
+}
+
+export interface ListPricesRequest {
+  /** Only this channel; empty for all. */
+  channel: string;
+}
+
+export interface ListPricesResponse {
+  /** The account's rows and the default list's, newest first. */
+  prices: Price[];
+}
+
 function createBaseReserveRequest(): ReserveRequest {
-  return { accountId: "", subaccountId: "", messageId: "", parts: 0, country: "" };
+  return { accountId: "", subaccountId: "", messageId: "", parts: 0, country: "", carrier: "" };
 }
 
 export const ReserveRequest: MessageFns<ReserveRequest> = {
@@ -174,6 +218,9 @@ export const ReserveRequest: MessageFns<ReserveRequest> = {
     }
     if (message.country !== "") {
       writer.uint32(42).string(message.country);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(50).string(message.carrier);
     }
     return writer;
   },
@@ -231,6 +278,14 @@ export const ReserveRequest: MessageFns<ReserveRequest> = {
             message.country = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -253,6 +308,7 @@ export const ReserveRequest: MessageFns<ReserveRequest> = {
     message.messageId = object.messageId ?? "";
     message.parts = object.parts ?? 0;
     message.country = object.country ?? "";
+    message.carrier = object.carrier ?? "";
     return message;
   },
 };
@@ -419,7 +475,7 @@ export const ReserveBatchRequest: MessageFns<ReserveBatchRequest> = {
 };
 
 function createBaseReserveItem(): ReserveItem {
-  return { messageId: "", parts: 0, country: "" };
+  return { messageId: "", parts: 0, country: "", carrier: "" };
 }
 
 export const ReserveItem: MessageFns<ReserveItem> = {
@@ -432,6 +488,9 @@ export const ReserveItem: MessageFns<ReserveItem> = {
     }
     if (message.country !== "") {
       writer.uint32(26).string(message.country);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(34).string(message.carrier);
     }
     return writer;
   },
@@ -473,6 +532,14 @@ export const ReserveItem: MessageFns<ReserveItem> = {
             message.country = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -493,6 +560,7 @@ export const ReserveItem: MessageFns<ReserveItem> = {
     message.messageId = object.messageId ?? "";
     message.parts = object.parts ?? 0;
     message.country = object.country ?? "";
+    message.carrier = object.carrier ?? "";
     return message;
   },
 };
@@ -1231,6 +1299,377 @@ export const Transfer: MessageFns<Transfer> = {
   },
 };
 
+function createBasePrice(): Price {
+  return {
+    id: "",
+    accountId: "",
+    channel: "",
+    country: "",
+    carrier: "",
+    currency: "",
+    unitPrice: 0n,
+    effectiveFrom: undefined,
+  };
+}
+
+export const Price: MessageFns<Price> = {
+  encode(message: Price, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(26).string(message.channel);
+    }
+    if (message.country !== "") {
+      writer.uint32(34).string(message.country);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(42).string(message.carrier);
+    }
+    if (message.currency !== "") {
+      writer.uint32(50).string(message.currency);
+    }
+    if (message.unitPrice !== 0n) {
+      if (BigInt.asIntN(64, message.unitPrice) !== message.unitPrice) {
+        throw new globalThis.Error("value provided for field message.unitPrice of type int64 too large");
+      }
+      writer.uint32(56).int64(message.unitPrice);
+    }
+    if (message.effectiveFrom !== undefined) {
+      Timestamp.encode(toTimestamp(message.effectiveFrom), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Price {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePrice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.unitPrice = reader.int64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.effectiveFrom = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Price>, I>>(base?: I): Price {
+    return Price.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Price>, I>>(object: I): Price {
+    const message = createBasePrice();
+    message.id = object.id ?? "";
+    message.accountId = object.accountId ?? "";
+    message.channel = object.channel ?? "";
+    message.country = object.country ?? "";
+    message.carrier = object.carrier ?? "";
+    message.currency = object.currency ?? "";
+    message.unitPrice = (object.unitPrice !== undefined && object.unitPrice !== null) ? BigInt(object.unitPrice) : 0n;
+    message.effectiveFrom = object.effectiveFrom ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSetPriceRequest(): SetPriceRequest {
+  return { price: undefined };
+}
+
+export const SetPriceRequest: MessageFns<SetPriceRequest> = {
+  encode(message: SetPriceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.price !== undefined) {
+      Price.encode(message.price, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPriceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPriceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.price = Price.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SetPriceRequest>, I>>(base?: I): SetPriceRequest {
+    return SetPriceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetPriceRequest>, I>>(object: I): SetPriceRequest {
+    const message = createBaseSetPriceRequest();
+    message.price = (object.price !== undefined && object.price !== null) ? Price.fromPartial(object.price) : undefined;
+    return message;
+  },
+};
+
+function createBaseSetPriceResponse(): SetPriceResponse {
+  return { price: undefined };
+}
+
+export const SetPriceResponse: MessageFns<SetPriceResponse> = {
+  encode(message: SetPriceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.price !== undefined) {
+      Price.encode(message.price, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPriceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPriceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.price = Price.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SetPriceResponse>, I>>(base?: I): SetPriceResponse {
+    return SetPriceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetPriceResponse>, I>>(object: I): SetPriceResponse {
+    const message = createBaseSetPriceResponse();
+    message.price = (object.price !== undefined && object.price !== null) ? Price.fromPartial(object.price) : undefined;
+    return message;
+  },
+};
+
+function createBaseListPricesRequest(): ListPricesRequest {
+  return { channel: "" };
+}
+
+export const ListPricesRequest: MessageFns<ListPricesRequest> = {
+  encode(message: ListPricesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPricesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPricesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListPricesRequest>, I>>(base?: I): ListPricesRequest {
+    return ListPricesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPricesRequest>, I>>(object: I): ListPricesRequest {
+    const message = createBaseListPricesRequest();
+    message.channel = object.channel ?? "";
+    return message;
+  },
+};
+
+function createBaseListPricesResponse(): ListPricesResponse {
+  return { prices: [] };
+}
+
+export const ListPricesResponse: MessageFns<ListPricesResponse> = {
+  encode(message: ListPricesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.prices) {
+      Price.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPricesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPricesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prices.push(Price.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListPricesResponse>, I>>(base?: I): ListPricesResponse {
+    return ListPricesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPricesResponse>, I>>(object: I): ListPricesResponse {
+    const message = createBaseListPricesResponse();
+    message.prices = object.prices?.map((e) => Price.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** A two-phase ledger: reserve (pending) on acceptance, post on SENT_SUCCESS, void otherwise. */
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
@@ -1288,7 +1727,31 @@ export const BillingServiceService = {
     responseSerialize: (value: TopUpResponse): Buffer => Buffer.from(TopUpResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): TopUpResponse => TopUpResponse.decode(value),
   },
-  /** Transfers of the caller's account, optionally for one message. */
+  /**
+   * Transfers of the caller's account, optionally for one message.
+   * Adds a price to the default list (account_id empty) or to one account's list, effective
+   * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
+   * (service token).
+   */
+  setPrice: {
+    path: "/sabia.billing.v1.BillingService/SetPrice" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetPriceRequest): Buffer => Buffer.from(SetPriceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetPriceRequest => SetPriceRequest.decode(value),
+    responseSerialize: (value: SetPriceResponse): Buffer => Buffer.from(SetPriceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetPriceResponse => SetPriceResponse.decode(value),
+  },
+  /** The prices that apply to the caller's account (its own list and the default one). */
+  listPrices: {
+    path: "/sabia.billing.v1.BillingService/ListPrices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPricesRequest): Buffer => Buffer.from(ListPricesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPricesRequest => ListPricesRequest.decode(value),
+    responseSerialize: (value: ListPricesResponse): Buffer => Buffer.from(ListPricesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPricesResponse => ListPricesResponse.decode(value),
+  },
   listTransfers: {
     path: "/sabia.billing.v1.BillingService/ListTransfers" as const,
     requestStream: false as const,
@@ -1315,7 +1778,15 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
   getBalance: handleUnaryCall<GetBalanceRequest, GetBalanceResponse>;
   /** Adds prepaid credit (admin). */
   topUp: handleUnaryCall<TopUpRequest, TopUpResponse>;
-  /** Transfers of the caller's account, optionally for one message. */
+  /**
+   * Transfers of the caller's account, optionally for one message.
+   * Adds a price to the default list (account_id empty) or to one account's list, effective
+   * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
+   * (service token).
+   */
+  setPrice: handleUnaryCall<SetPriceRequest, SetPriceResponse>;
+  /** The prices that apply to the caller's account (its own list and the default one). */
+  listPrices: handleUnaryCall<ListPricesRequest, ListPricesResponse>;
   listTransfers: handleUnaryCall<ListTransfersRequest, ListTransfersResponse>;
 }
 
@@ -1403,7 +1874,43 @@ export interface BillingServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: TopUpResponse) => void,
   ): ClientUnaryCall;
-  /** Transfers of the caller's account, optionally for one message. */
+  /**
+   * Transfers of the caller's account, optionally for one message.
+   * Adds a price to the default list (account_id empty) or to one account's list, effective
+   * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
+   * (service token).
+   */
+  setPrice(
+    request: SetPriceRequest,
+    callback: (error: ServiceError | null, response: SetPriceResponse) => void,
+  ): ClientUnaryCall;
+  setPrice(
+    request: SetPriceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetPriceResponse) => void,
+  ): ClientUnaryCall;
+  setPrice(
+    request: SetPriceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetPriceResponse) => void,
+  ): ClientUnaryCall;
+  /** The prices that apply to the caller's account (its own list and the default one). */
+  listPrices(
+    request: ListPricesRequest,
+    callback: (error: ServiceError | null, response: ListPricesResponse) => void,
+  ): ClientUnaryCall;
+  listPrices(
+    request: ListPricesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPricesResponse) => void,
+  ): ClientUnaryCall;
+  listPrices(
+    request: ListPricesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPricesResponse) => void,
+  ): ClientUnaryCall;
   listTransfers(
     request: ListTransfersRequest,
     callback: (error: ServiceError | null, response: ListTransfersResponse) => void,

@@ -1,0 +1,45 @@
+import type { Db } from '@sabia/db';
+import { asc } from 'drizzle-orm';
+import { prices } from '../db';
+import { pickPrice, type PriceQuery, type PriceRow } from './pick-price';
+
+export interface UnitPrice {
+  unitPrice: bigint;
+  /** The prices row, or 'config-default' when no row applies. */
+  priceId: string;
+}
+
+/**
+ * Every price row, held in memory and re-read at most every `ttlMs` (price lists are small and
+ * change rarely; a reservation must not pay a query for its price). A change made through this
+ * replica is seen at once (`invalidate`); other replicas within ttlMs, and only prices
+ * effective from a future date are meant to be set anyway.
+ */
+export class PriceBook {
+  private rows: Promise<PriceRow[]> | undefined;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly fallback: { unitPrice: bigint },
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  async priceOf(q: PriceQuery): Promise<UnitPrice> {
+    const row = pickPrice(await this.all(), q);
+    return row ? { unitPrice: row.unitPrice, priceId: row.id } : { unitPrice: this.fallback.unitPrice, priceId: 'config-default' };
+  }
+
+  invalidate(): void {
+    this.rows = undefined;
+  }
+
+  private all(): Promise<PriceRow[]> {
+    if (!this.rows || Date.now() - this.loadedAt > this.ttlMs) {
+      this.loadedAt = Date.now();
+      this.rows = this.db.select().from(prices).orderBy(asc(prices.effectiveFrom));
+      this.rows.catch(() => (this.rows = undefined));
+    }
+    return this.rows;
+  }
+}
