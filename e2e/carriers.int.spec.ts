@@ -226,3 +226,19 @@ describe('carrier-specific prices', () => {
     expect(listed.prices.find((pr) => pr.carrier === 'tim')).toMatchObject({ unitPrice: 7n, accountId: 'acme' });
   });
 });
+
+describe('quotas', () => {
+  it('refuses with 215 once the month’s quota is used, and says why', async () => {
+    const admin = await p.tokenFor('quota-co');
+    const { quota } = await p.call(p.clients.billing, p.clients.billing.setQuota, { accountId: '', monthlyParts: 2n }, { token: admin });
+    expect(quota).toMatchObject({ limited: true, monthlyParts: 2n });
+    const user = await p.tokenFor('quota-co', 'usuario');
+    await expect(p.call(p.clients.billing, p.clients.billing.setQuota, { accountId: '', monthlyParts: 99n }, { token: user })).rejects.toMatchObject({ code: 7 });
+    await p.sendSms(admin, { to: '+5511987659001', text: LONG }); // two parts: the whole quota
+    const refused = await p.sendSms(admin, { to: '+5511987659002' }).then(() => undefined, (e: { code: number; details: string }) => e);
+    expect(refused?.code).toBe(8); // RESOURCE_EXHAUSTED
+    expect(refused?.details).toMatch(/215 CUSTOMER_QUOTA_BLOCKED: your quota is blocked or used up/);
+    const after = await p.call(p.clients.billing, p.clients.billing.getQuota, {}, { token: admin });
+    expect(after.quota!.pendingParts + after.quota!.usedParts).toBe(2n);
+  });
+});

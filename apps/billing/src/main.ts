@@ -7,6 +7,7 @@ import { loadConfig } from './config';
 import { startStatusChangedConsumer } from './events/status-changed-consumer';
 import { billingService } from './grpc/billing-service';
 import { PriceBook } from './prices/price-book';
+import { QuotaBook } from './quotas/quota-book';
 
 export async function main() {
   const config = loadConfig();
@@ -26,7 +27,10 @@ export async function main() {
         services: [{
           name: 'sabia.billing.v1.BillingService',
           definition: billing.BillingServiceService,
-          implementation: billingService(database.db, config, kit, new PriceBook(database.db, { unitPrice: config.DEFAULT_SMS_PART_PRICE })),
+          implementation: billingService(database.db, config, kit, {
+            prices: new PriceBook(database.db, { unitPrice: config.DEFAULT_SMS_PART_PRICE }),
+            quotas: new QuotaBook(database.db),
+          }),
         }],
       });
       return [

@@ -13,7 +13,7 @@ export const accounts = billing.table(
     id: text('id').primaryKey(),
     /** The customer account (tenant) it belongs to; empty for platform accounts. */
     tenantId: text('tenant_id').notNull(),
-    /** customer_prepaid | customer_postpaid | platform_revenue */
+    /** customer_prepaid | customer_postpaid | customer_quota (units, one per month) | platform_revenue */
     kind: text('kind').notNull(),
     currency: text('currency').notNull(),
     debitsPending: bigint('debits_pending', { mode: 'bigint' }).notNull().default(sql`0`),
@@ -26,6 +26,11 @@ export const accounts = billing.table(
     check(
       'prepaid_never_negative',
       sql`${t.kind} <> 'customer_prepaid' or ${t.debitsPending} + ${t.debitsPosted} <= ${t.creditsPosted}`,
+    ),
+    // A quota account counts SMS parts: credits are the month's limit, debits what was reserved and used.
+    check(
+      'quota_never_exceeded',
+      sql`${t.kind} <> 'customer_quota' or ${t.debitsPending} + ${t.debitsPosted} <= ${t.creditsPosted}`,
     ),
     check('sums_not_negative', sql`${t.debitsPending} >= 0 and ${t.debitsPosted} >= 0 and ${t.creditsPending} >= 0 and ${t.creditsPosted} >= 0`),
   ],

@@ -2,5 +2,6 @@ export { accounts } from './accounts';
 export { outbox } from './outbox';
 export { prices } from './prices';
 export { processedEvents } from './processed-events';
+export { quotas } from './quotas';
 export { billing } from './schema';
 export { transfers } from './transfers';

@@ -22,6 +22,8 @@ export const transfers = billing.table(
     part: integer('part'),
     /** The price-list row that set `amount` (prices.id), or 'config-default'. */
     priceId: text('price_id'),
+    /** The quota account (customer_quota) this part used one unit of, when the account has a quota. */
+    quotaAccountId: text('quota_account_id'),
     /** A pending transfer not settled by then is voided (see ledger/settle.ts). */
     timeoutAt: timestamp('timeout_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -12,9 +12,17 @@ import { topUp } from '../ledger/top-up';
 import { listPrices } from '../prices/list-prices';
 import type { PriceBook } from '../prices/price-book';
 import { setPrice } from '../prices/set-price';
+import { quotaUsage, setQuota, type QuotaBook } from '../quotas/quota-book';
+
+const OUTCOMES = {
+  reserved: pb.ReserveOutcome.RESERVE_OUTCOME_RESERVED,
+  no_credit: pb.ReserveOutcome.RESERVE_OUTCOME_NO_CREDIT,
+  quota_blocked: pb.ReserveOutcome.RESERVE_OUTCOME_QUOTA_BLOCKED,
+} as const;
 
 /** Billing's gRPC adapter: decode → verb → encode. Tenant comes from the token, never the request. */
-export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, priceBook: PriceBook): pb.BillingServiceServer {
+export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, books: { prices: PriceBook; quotas: QuotaBook }): pb.BillingServiceServer {
+  const priceBook = books.prices;
   const tenantOf = (ctx: CallContext) => {
     if (ctx.principal.kind !== 'user') throw new PermissionDeniedError('this call needs a user token');
     return ctx.principal.accountId;
@@ -26,8 +34,9 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, p
       if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('Reserve is internal to Sabiá services');
       if (!req.accountId || !req.messageId) throw new InvalidArgumentError('account_id and message_id are required');
       const hours = config.PENDING_TIMEOUT_HOURS;
-      const price = await smsPrice(req.accountId, req.country, req.carrier);
+      const [price, quotaAccountId] = await Promise.all([smsPrice(req.accountId, req.country, req.carrier), books.quotas.accountFor(req.accountId)]);
       const result = await reserve(db, {
+        quotaAccountId,
         tenantId: req.accountId,
         messageId: req.messageId,
         parts: req.parts,
@@ -37,7 +46,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, p
         timeoutAt: new Date(Date.now() + hours * 3600_000),
       });
       return {
-        outcome: result.outcome === 'reserved' ? pb.ReserveOutcome.RESERVE_OUTCOME_RESERVED : pb.ReserveOutcome.RESERVE_OUTCOME_NO_CREDIT,
+        outcome: OUTCOMES[result.outcome],
         amount: result.amount,
         currency: result.currency,
       };
@@ -47,6 +56,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, p
       if (!req.accountId) throw new InvalidArgumentError('account_id is required');
       const outcomes = await reserveBatch(db, {
         tenantId: req.accountId,
+        quotaAccountId: await books.quotas.accountFor(req.accountId),
         items: await Promise.all(
           req.items.map(async (i) => {
             const price = await smsPrice(req.accountId, i.country, i.carrier);
@@ -57,9 +67,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, p
         timeoutAt: new Date(Date.now() + config.PENDING_TIMEOUT_HOURS * 3600_000),
       });
       return {
-        outcomes: outcomes.map((o) =>
-          o === 'reserved' ? pb.ReserveOutcome.RESERVE_OUTCOME_RESERVED : pb.ReserveOutcome.RESERVE_OUTCOME_NO_CREDIT,
-        ),
+        outcomes: outcomes.map((o) => OUTCOMES[o]),
       };
     }),
     release: kit.unary(async (req: pb.ReleaseRequest, ctx) => {
@@ -77,6 +85,23 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, p
       if (req.accountId && req.accountId !== tenant) throw new PermissionDeniedError('you may top up only your own account');
       return topUp(db, { tenantId: tenant, amount: req.amount, currency: config.DEFAULT_CURRENCY, idempotencyKey: req.idempotencyKey });
     }),
+    setQuota: kit.unary(async (req: pb.SetQuotaRequest, ctx) => {
+      let tenant: string;
+      if (ctx.principal.kind === 'service') {
+        if (!req.accountId) throw new InvalidArgumentError('account_id is required for an operator');
+        tenant = req.accountId;
+      } else {
+        if (ctx.principal.role !== 'administrador') throw new PermissionDeniedError('only an administrador may set the quota');
+        if (req.accountId && req.accountId !== ctx.principal.accountId) throw new PermissionDeniedError('you may set only your own account’s quota');
+        tenant = ctx.principal.accountId;
+      }
+      if (req.monthlyParts < 0n) throw new InvalidArgumentError('monthly_parts must be 0 (blocked) or more');
+      const by = ctx.principal.kind === 'service' ? ctx.principal.service : ctx.principal.userId;
+      const quota = await setQuota(db, { tenantId: tenant, monthlyParts: req.monthlyParts, by });
+      books.quotas.forget(tenant);
+      return { quota };
+    }),
+    getQuota: kit.unary(async (_req: pb.GetQuotaRequest, ctx) => ({ quota: await quotaUsage(db, tenantOf(ctx)) })),
     setPrice: kit.unary(async (req: pb.SetPriceRequest, ctx) => {
       if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('prices are set by Sabiá operators (a service token)');
       const p = req.price;

@@ -29,8 +29,8 @@ interface PendingTransfer {
  */
 export async function reserveBatch(
   db: Db,
-  input: { tenantId: string; items: BatchItem[]; currency: string; timeoutAt: Date },
-): Promise<Array<'reserved' | 'no_credit'>> {
+  input: { tenantId: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string },
+): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
   if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
   if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
     throw new InvalidArgumentError('parts must be between 1 and 255');
@@ -46,14 +46,25 @@ export async function reserveBatch(
       .where(and(sql`${transfers.messageId} = any(${sql.param(ids)}::text[])`, eq(transfers.kind, 'pending'), eq(transfers.part, 1)));
     const already = new Set(reservedBefore.map((r) => r.messageId!));
     let room = customer!.kind === 'customer_prepaid' ? available(customer!) : undefined;
+    // The month's quota, in parts (locked like the money account: concurrent batches queue).
+    let quotaRoom: bigint | undefined;
+    if (input.quotaAccountId) {
+      const [quota] = await tx.select().from(accounts).where(eq(accounts.id, input.quotaAccountId)).for('update');
+      if (quota) quotaRoom = available(quota);
+    }
     let total = 0n;
+    let units = 0n;
     const rows: PendingTransfer[] = [];
     const outcomes = input.items.map((item) => {
       if (already.has(item.messageId)) return 'reserved' as const;
       const amount = item.partPrice * BigInt(item.parts);
+      // The seed's order: quota (215) before credit (201).
+      if (quotaRoom !== undefined && BigInt(item.parts) > quotaRoom) return 'quota_blocked' as const;
       if (room !== undefined && amount > room) return 'no_credit' as const;
       if (room !== undefined) room -= amount;
+      if (quotaRoom !== undefined) quotaRoom -= BigInt(item.parts);
       total += amount;
+      units += BigInt(item.parts);
       for (let part = 1; part <= item.parts; part++) {
         rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part, amount: item.partPrice, priceId: item.priceId });
       }
@@ -62,11 +73,15 @@ export async function reserveBatch(
     if (rows.length > 0) {
       // One statement through unnest: per-cell parameters would cost more CPU than the insert.
       await tx.execute(sql`
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id)
-        select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz, price_id
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id)
+        select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz, price_id,
+               ${quotaRoom === undefined ? null : input.quotaAccountId!}::text
         from unnest(${sql.param(rows.map((r) => r.id))}::text[], ${sql.param(rows.map((r) => r.messageId))}::text[],
                     ${sql.param(rows.map((r) => r.part))}::integer[], ${sql.param(rows.map((r) => r.amount.toString()))}::bigint[],
                     ${sql.param(rows.map((r) => r.priceId))}::text[]) as t(id, message_id, part, amount, price_id)`);
+    }
+    if (units > 0n && quotaRoom !== undefined) {
+      await tx.update(accounts).set({ debitsPending: sql`${accounts.debitsPending} + ${units}` }).where(eq(accounts.id, input.quotaAccountId!));
     }
     if (total > 0n) {
       await tx.update(accounts).set({ debitsPending: sql`${accounts.debitsPending} + ${total}` }).where(eq(accounts.id, customerId));

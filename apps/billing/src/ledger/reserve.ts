@@ -14,17 +14,21 @@ export interface ReserveInput {
   priceId: string;
   currency: string;
   timeoutAt: Date;
+  /** The month's quota account when the tenant has a quota (QuotaBook); each part takes one unit. */
+  quotaAccountId?: string;
 }
 
-export type ReserveResult = { outcome: 'reserved' | 'no_credit'; amount: bigint; currency: string };
+export type ReserveResult = { outcome: 'reserved' | 'no_credit' | 'quota_blocked'; amount: bigint; currency: string };
 
 const PREPAID_LIMIT = 'prepaid_never_negative';
+const QUOTA_LIMIT = 'quota_never_exceeded';
 
 /**
  * Makes one pending transfer per part, all or nothing, in ONE statement: the transfers are
- * inserted and the customer's pending debits raised together. The balance limit is the
- * accounts table's CHECK constraint, evaluated when the pending amount is added (TigerBeetle's
- * rule): if it fails the whole statement rolls back and the answer is no_credit. Two
+ * inserted and the customer's pending debits raised together, and with a quota the month's quota
+ * account's too. The limits are the accounts table's CHECK constraints, evaluated when the
+ * pending amount is added (TigerBeetle's rule): if one fails the whole statement rolls back and
+ * the answer is quota_blocked (215) or no_credit (201). Two
  * concurrent reservations queue on the account row, so they can never both pass. Reserving the
  * same message again inserts nothing (primary-key conflict) and returns the same answer.
  */
@@ -36,21 +40,34 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
   const result = { amount, currency: input.currency };
   const customerId = customerAccountId(input.tenantId, input.currency);
   const ids = Array.from({ length: input.parts }, (_, i) => transferId(input.messageId, i + 1, 'pending'));
-  const attempt = () =>
-    db.execute<{ inserted: number; updated: number }>(sql`
+  const statement = (q: Pick<Db, 'execute'>) =>
+    q.execute<{ inserted: number; updated: number }>(sql`
       with t as (
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id)
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id)
         select id, ${input.tenantId}, ${customerId}, ${revenueAccountId(input.currency)}, ${input.partPrice}, ${input.currency},
-               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}
+               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}, ${input.quotaAccountId ?? null}::text
         from unnest(${sql.param(ids)}::text[]) with ordinality as p(id, part)
         on conflict do nothing
         returning amount
+      ), q as (
+        update ${accounts} set debits_pending = debits_pending + (select count(*) from t)
+        where id = ${input.quotaAccountId ?? null}::text and exists (select 1 from t)
+        returning id
       ), u as (
         update ${accounts} set debits_pending = debits_pending + (select coalesce(sum(amount), 0) from t)
         where id = ${customerId} and exists (select 1 from t)
         returning id
       )
-      select (select count(*) from t)::int as inserted, (select count(*) from u)::int as updated`);
+      select (select count(*) from t)::int as inserted, (select count(*) from u)::int as updated, (select count(*) from q)::int as quota`);
+  // With a quota the statement touches two account rows; lock them first in id order (as
+  // settlements do), since the order the statement's parts run in is Postgres's choice.
+  const attempt = () =>
+    input.quotaAccountId
+      ? db.transaction(async (tx) => {
+          await tx.execute(sql`select 1 from ${accounts} where id in (${customerId}, ${input.quotaAccountId!}) order by id for update`);
+          return statement(tx);
+        })
+      : statement(db);
   // Accounts are created once and never deleted, so a process remembers which exist and
   // skips the round trip that creates them.
   if (!knownAccounts.has(customerId)) {
@@ -63,6 +80,7 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
     invariant(row!.inserted === input.parts && row!.updated === 1, `partial reservation for message ${input.messageId}`);
     return { outcome: 'reserved', ...result };
   } catch (err) {
+    if (violates(err, QUOTA_LIMIT)) return { outcome: 'quota_blocked', ...result };
     if (violates(err, PREPAID_LIMIT)) return { outcome: 'no_credit', ...result };
     throw err;
   }

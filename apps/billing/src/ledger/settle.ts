@@ -22,6 +22,7 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
     .where(sql`${transfers.messageId} = any(${sql.param([...decisions.keys()])}::text[]) and ${transfers.kind} = 'pending'`)
     .orderBy(transfers.messageId, transfers.part);
   if (pendings.length === 0) return 0;
+  const byAccountUnits = new Map<string, { pending: bigint; posted: bigint }>();
   const settled = await tx
     .insert(transfers)
     .values(
@@ -43,9 +44,19 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
       }),
     )
     .onConflictDoNothing()
-    .returning({ amount: transfers.amount, debitAccountId: transfers.debitAccountId, kind: transfers.kind });
+    .returning({ amount: transfers.amount, debitAccountId: transfers.debitAccountId, kind: transfers.kind, pendingId: transfers.pendingId });
   if (settled.length === 0) return 0;
-  const byAccount = new Map<string, { pending: bigint; posted: bigint }>();
+  // Quota units move with the money: a posted part is used, a voided one given back.
+  const quotaOf = new Map(pendings.map((p) => [p.id, p.quotaAccountId]));
+  for (const t of settled) {
+    const quota = quotaOf.get(t.pendingId!);
+    if (!quota) continue;
+    const sums = byAccountUnits.get(quota) ?? { pending: 0n, posted: 0n };
+    sums.pending += 1n;
+    if (t.kind === 'post_pending') sums.posted += 1n;
+    byAccountUnits.set(quota, sums);
+  }
+  const byAccount = new Map<string, { pending: bigint; posted: bigint }>(byAccountUnits);
   for (const t of settled) {
     const sums = byAccount.get(t.debitAccountId) ?? { pending: 0n, posted: 0n };
     sums.pending += t.amount;

@@ -42,7 +42,7 @@ export function billingClient(address: string, secret: string) {
   const reserve: ReservePort = async (input) => outcome((await call(client.reserve, input)).outcome);
   const reserveBatch: ReserveBatchPort = async (input) => {
     const res = await call(client.reserveBatch, input, 15_000);
-    return res.outcomes.map((o) => (outcome(o) === 'reserved' ? 'reserved' : 'no_credit'));
+    return res.outcomes.map(outcome);
   };
   const release = async (messageIds: string[]) => (await call(client.release, { messageIds })).parts;
   return { reserve, reserveBatch, release, close: () => client.close() };

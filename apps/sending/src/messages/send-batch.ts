@@ -32,7 +32,7 @@ export type ReserveBatchPort = (input: {
   accountId: string;
   subaccountId: string;
   items: Array<{ messageId: string; parts: number; country: string; carrier: string }>;
-}) => Promise<Array<'reserved' | 'no_credit'>>;
+}) => Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>>;
 
 export interface BatchOutcome {
   batchId: string;
@@ -119,7 +119,8 @@ export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; 
         items: passing.map((d) => ({ messageId: d.row.id, parts: d.row.parts, country: d.country, carrier: d.row.carrier ?? '' })),
       });
       passing.forEach((d, i) => {
-        if (answers[i] !== 'reserved') d.refusal = quotaRefusal('no_credit');
+        const answer = answers[i]!;
+        if (answer !== 'reserved') d.refusal = quotaRefusal(answer);
       });
     }
     await tx.insert(batches).values({ id: batchId, accountId: principal.accountId, idempotencyKey: input.idempotencyKey, requestHash, size: drafts.length });

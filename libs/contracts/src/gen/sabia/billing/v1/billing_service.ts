@@ -198,6 +198,40 @@ export interface ListPricesResponse {
   prices: Price[];
 }
 
+export interface SetQuotaRequest {
+  /** The account; empty for the caller's own (operators must name it). */
+  accountId: string;
+  /** Parts per month; 0 blocks sending. */
+  monthlyParts: bigint;
+}
+
+export interface SetQuotaResponse {
+  /** The quota as it now stands. */
+  quota: Quota | undefined;
+}
+
+export interface GetQuotaRequest {
+}
+
+export interface GetQuotaResponse {
+  /** The quota as it now stands. */
+  quota: Quota | undefined;
+}
+
+/** An account's quota for the current month. */
+export interface Quota {
+  /** YYYY-MM (São Paulo calendar month). */
+  period: string;
+  /** False: the account has no quota (only credit limits it). */
+  limited: boolean;
+  /** Parts allowed this month. */
+  monthlyParts: bigint;
+  /** Parts reserved, waiting for their carrier's answer. */
+  pendingParts: bigint;
+  /** Parts the carriers accepted this month. */
+  usedParts: bigint;
+}
+
 function createBaseReserveRequest(): ReserveRequest {
   return { accountId: "", subaccountId: "", messageId: "", parts: 0, country: "", carrier: "" };
 }
@@ -1670,6 +1704,347 @@ export const ListPricesResponse: MessageFns<ListPricesResponse> = {
   },
 };
 
+function createBaseSetQuotaRequest(): SetQuotaRequest {
+  return { accountId: "", monthlyParts: 0n };
+}
+
+export const SetQuotaRequest: MessageFns<SetQuotaRequest> = {
+  encode(message: SetQuotaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.monthlyParts !== 0n) {
+      if (BigInt.asIntN(64, message.monthlyParts) !== message.monthlyParts) {
+        throw new globalThis.Error("value provided for field message.monthlyParts of type int64 too large");
+      }
+      writer.uint32(16).int64(message.monthlyParts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetQuotaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetQuotaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.monthlyParts = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SetQuotaRequest>, I>>(base?: I): SetQuotaRequest {
+    return SetQuotaRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetQuotaRequest>, I>>(object: I): SetQuotaRequest {
+    const message = createBaseSetQuotaRequest();
+    message.accountId = object.accountId ?? "";
+    message.monthlyParts = (object.monthlyParts !== undefined && object.monthlyParts !== null)
+      ? BigInt(object.monthlyParts)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseSetQuotaResponse(): SetQuotaResponse {
+  return { quota: undefined };
+}
+
+export const SetQuotaResponse: MessageFns<SetQuotaResponse> = {
+  encode(message: SetQuotaResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.quota !== undefined) {
+      Quota.encode(message.quota, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetQuotaResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetQuotaResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quota = Quota.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SetQuotaResponse>, I>>(base?: I): SetQuotaResponse {
+    return SetQuotaResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetQuotaResponse>, I>>(object: I): SetQuotaResponse {
+    const message = createBaseSetQuotaResponse();
+    message.quota = (object.quota !== undefined && object.quota !== null) ? Quota.fromPartial(object.quota) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetQuotaRequest(): GetQuotaRequest {
+  return {};
+}
+
+export const GetQuotaRequest: MessageFns<GetQuotaRequest> = {
+  encode(_: GetQuotaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuotaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuotaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetQuotaRequest>, I>>(base?: I): GetQuotaRequest {
+    return GetQuotaRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetQuotaRequest>, I>>(_: I): GetQuotaRequest {
+    const message = createBaseGetQuotaRequest();
+    return message;
+  },
+};
+
+function createBaseGetQuotaResponse(): GetQuotaResponse {
+  return { quota: undefined };
+}
+
+export const GetQuotaResponse: MessageFns<GetQuotaResponse> = {
+  encode(message: GetQuotaResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.quota !== undefined) {
+      Quota.encode(message.quota, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuotaResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuotaResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.quota = Quota.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetQuotaResponse>, I>>(base?: I): GetQuotaResponse {
+    return GetQuotaResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetQuotaResponse>, I>>(object: I): GetQuotaResponse {
+    const message = createBaseGetQuotaResponse();
+    message.quota = (object.quota !== undefined && object.quota !== null) ? Quota.fromPartial(object.quota) : undefined;
+    return message;
+  },
+};
+
+function createBaseQuota(): Quota {
+  return { period: "", limited: false, monthlyParts: 0n, pendingParts: 0n, usedParts: 0n };
+}
+
+export const Quota: MessageFns<Quota> = {
+  encode(message: Quota, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    if (message.limited !== false) {
+      writer.uint32(16).bool(message.limited);
+    }
+    if (message.monthlyParts !== 0n) {
+      if (BigInt.asIntN(64, message.monthlyParts) !== message.monthlyParts) {
+        throw new globalThis.Error("value provided for field message.monthlyParts of type int64 too large");
+      }
+      writer.uint32(24).int64(message.monthlyParts);
+    }
+    if (message.pendingParts !== 0n) {
+      if (BigInt.asIntN(64, message.pendingParts) !== message.pendingParts) {
+        throw new globalThis.Error("value provided for field message.pendingParts of type int64 too large");
+      }
+      writer.uint32(32).int64(message.pendingParts);
+    }
+    if (message.usedParts !== 0n) {
+      if (BigInt.asIntN(64, message.usedParts) !== message.usedParts) {
+        throw new globalThis.Error("value provided for field message.usedParts of type int64 too large");
+      }
+      writer.uint32(40).int64(message.usedParts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Quota {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuota();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limited = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.monthlyParts = reader.int64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pendingParts = reader.int64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.usedParts = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Quota>, I>>(base?: I): Quota {
+    return Quota.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Quota>, I>>(object: I): Quota {
+    const message = createBaseQuota();
+    message.period = object.period ?? "";
+    message.limited = object.limited ?? false;
+    message.monthlyParts = (object.monthlyParts !== undefined && object.monthlyParts !== null)
+      ? BigInt(object.monthlyParts)
+      : 0n;
+    message.pendingParts = (object.pendingParts !== undefined && object.pendingParts !== null)
+      ? BigInt(object.pendingParts)
+      : 0n;
+    message.usedParts = (object.usedParts !== undefined && object.usedParts !== null) ? BigInt(object.usedParts) : 0n;
+    return message;
+  },
+};
+
 /** A two-phase ledger: reserve (pending) on acceptance, post on SENT_SUCCESS, void otherwise. */
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
@@ -1729,6 +2104,29 @@ export const BillingServiceService = {
   },
   /**
    * Transfers of the caller's account, optionally for one message.
+   * Sets an account's monthly SMS quota in parts (0 blocks sending: every message gets 215);
+   * it applies to the current month at once. An account's administrador, or an operator.
+   */
+  setQuota: {
+    path: "/sabia.billing.v1.BillingService/SetQuota" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetQuotaRequest): Buffer => Buffer.from(SetQuotaRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetQuotaRequest => SetQuotaRequest.decode(value),
+    responseSerialize: (value: SetQuotaResponse): Buffer => Buffer.from(SetQuotaResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetQuotaResponse => SetQuotaResponse.decode(value),
+  },
+  /** The current month's quota and what was reserved and used against it. */
+  getQuota: {
+    path: "/sabia.billing.v1.BillingService/GetQuota" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetQuotaRequest): Buffer => Buffer.from(GetQuotaRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetQuotaRequest => GetQuotaRequest.decode(value),
+    responseSerialize: (value: GetQuotaResponse): Buffer => Buffer.from(GetQuotaResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetQuotaResponse => GetQuotaResponse.decode(value),
+  },
+  /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
    * (service token).
@@ -1780,6 +2178,13 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
   topUp: handleUnaryCall<TopUpRequest, TopUpResponse>;
   /**
    * Transfers of the caller's account, optionally for one message.
+   * Sets an account's monthly SMS quota in parts (0 blocks sending: every message gets 215);
+   * it applies to the current month at once. An account's administrador, or an operator.
+   */
+  setQuota: handleUnaryCall<SetQuotaRequest, SetQuotaResponse>;
+  /** The current month's quota and what was reserved and used against it. */
+  getQuota: handleUnaryCall<GetQuotaRequest, GetQuotaResponse>;
+  /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
    * (service token).
@@ -1876,6 +2281,41 @@ export interface BillingServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Transfers of the caller's account, optionally for one message.
+   * Sets an account's monthly SMS quota in parts (0 blocks sending: every message gets 215);
+   * it applies to the current month at once. An account's administrador, or an operator.
+   */
+  setQuota(
+    request: SetQuotaRequest,
+    callback: (error: ServiceError | null, response: SetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  setQuota(
+    request: SetQuotaRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  setQuota(
+    request: SetQuotaRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  /** The current month's quota and what was reserved and used against it. */
+  getQuota(
+    request: GetQuotaRequest,
+    callback: (error: ServiceError | null, response: GetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  getQuota(
+    request: GetQuotaRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  getQuota(
+    request: GetQuotaRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
    * (service token).
