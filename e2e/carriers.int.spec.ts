@@ -2,13 +2,14 @@
 // binds on carrier-sim (one system_id per carrier), splits long texts per the carrier's
 // abilities, and status-tracking and billing follow every part.
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { DeliveredStatus, SentStatus, type sending } from '@sabia/contracts';
+import { connectBus, SUBJECTS } from '@sabia/bus';
+import { DeliveredStatus, incidentEvents, SentStatus, type sending } from '@sabia/contracts';
 import { callServerStream } from '@sabia/grpc-kit';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '@sabia/auth';
-import { PIPELINE_SECRET, REPO_ROOT, startPipeline, waitFor, type Pipeline } from '@sabia/testing';
+import { PIPELINE_SECRET, REPO_ROOT, startPipeline, testEnv, waitFor, type Pipeline } from '@sabia/testing';
 
 let p: Pipeline;
 let token: string;
@@ -240,5 +241,24 @@ describe('quotas', () => {
     expect(refused?.details).toMatch(/215 CUSTOMER_QUOTA_BLOCKED: your quota is blocked or used up/);
     const after = await p.call(p.clients.billing, p.clients.billing.getQuota, {}, { token: admin });
     expect(after.quota!.pendingParts + after.quota!.usedParts).toBe(2n);
+  });
+});
+
+describe('incident windows', () => {
+  it('bills nothing reserved inside a declared window, and the statement says how much', async () => {
+    const bus = await connectBus(testEnv.NATS_URL, 'e2e-incident', p.natsNamespace);
+    try {
+      const window = { incidentId: 'INC-42', startsAt: new Date(Date.now() - 1000), endsAt: undefined, componentIds: ['sms-claro'] };
+      await bus.js.publish(bus.names.subject(SUBJECTS.incidentWindowDeclared), incidentEvents.IncidentWindowDeclared.encode(window).finish(), { msgID: 'inc-42-open' });
+      // The window reaches billing asynchronously; a message sent once it has shows the rule.
+      await waitFor(async () => ((await sql(`select 1 from billing.incident_windows where incident_id = 'INC-42'`)).length ? true : undefined), 'the window in billing');
+      const { message } = await send({ to: '+5521961239002' }); // Claro, inside the window
+      const transfers = await settled(message!.id);
+      expect(transfers.map((t) => t.kind)).toEqual(['pending', 'void_pending']);
+      const statement = await p.call(p.clients.billing, p.clients.billing.getIncidentStatement, { incidentId: 'INC-42' }, { token });
+      expect(statement.lines[0]).toMatchObject({ currency: 'BRL', messages: 1n, parts: 1n });
+    } finally {
+      await bus.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { runMain, runService } from '@sabia/runtime';
 import { join } from 'node:path';
 import { loadConfig } from './config';
 import { startStatusChangedConsumer } from './events/status-changed-consumer';
+import { startIncidentConsumer } from './incidents/incident-consumer';
 import { billingService } from './grpc/billing-service';
 import { PriceBook } from './prices/price-book';
 import { QuotaBook } from './quotas/quota-book';
@@ -19,6 +20,7 @@ export async function main() {
     telemetry,
     async start({ database, bus, logger }) {
       const consumer = await startStatusChangedConsumer(database.db, bus, logger);
+      const incidents = await startIncidentConsumer(database.db, bus, logger);
       const kit = handlerKit({ secret: config.AUTH_JWT_SECRET, logger });
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
@@ -35,6 +37,7 @@ export async function main() {
       });
       return [
         { name: 'status consumer', stop: () => consumer.stop() },
+        { name: 'incident consumer', stop: () => incidents.stop() },
         { name: 'grpc', stop: () => grpc.shutdown() },
       ];
     },

@@ -1,4 +1,5 @@
 export { accounts } from './accounts';
+export { incidentWindows } from './incident-windows';
 export { outbox } from './outbox';
 export { prices } from './prices';
 export { processedEvents } from './processed-events';

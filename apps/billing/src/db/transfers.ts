@@ -22,6 +22,10 @@ export const transfers = billing.table(
     part: integer('part'),
     /** The price-list row that set `amount` (prices.id), or 'config-default'. */
     priceId: text('price_id'),
+    /** Carrier the message went to (carrier prices, incident windows per carrier). */
+    carrier: text('carrier'),
+    /** Set on a void that an incident window caused (the incident statement sums these). */
+    incidentId: text('incident_id'),
     /** The quota account (customer_quota) this part used one unit of, when the account has a quota. */
     quotaAccountId: text('quota_account_id'),
     /** A pending transfer not settled by then is voided (see ledger/settle.ts). */

@@ -3,6 +3,7 @@ import type { Db } from '@sabia/db';
 import { InvalidArgumentError, PermissionDeniedError } from '@sabia/errors';
 import type { CallContext, HandlerKit } from '@sabia/grpc-kit';
 import type { BillingConfig } from '../config';
+import { incidentStatement } from '../incidents/incident-statement';
 import { getBalance } from '../ledger/get-balance';
 import { listTransfers } from '../ledger/list-transfers';
 import { release } from '../ledger/release';
@@ -37,6 +38,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       const [price, quotaAccountId] = await Promise.all([smsPrice(req.accountId, req.country, req.carrier), books.quotas.accountFor(req.accountId)]);
       const result = await reserve(db, {
         quotaAccountId,
+        carrier: req.carrier || undefined,
         tenantId: req.accountId,
         messageId: req.messageId,
         parts: req.parts,
@@ -60,7 +62,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
         items: await Promise.all(
           req.items.map(async (i) => {
             const price = await smsPrice(req.accountId, i.country, i.carrier);
-            return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId };
+            return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId, carrier: i.carrier || undefined };
           }),
         ),
         currency: config.DEFAULT_CURRENCY,
@@ -102,6 +104,10 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       return { quota };
     }),
     getQuota: kit.unary(async (_req: pb.GetQuotaRequest, ctx) => ({ quota: await quotaUsage(db, tenantOf(ctx)) })),
+    getIncidentStatement: kit.unary(async (req: pb.GetIncidentStatementRequest, ctx) => {
+      if (!req.incidentId) throw new InvalidArgumentError('incident_id is required');
+      return { incidentId: req.incidentId, lines: await incidentStatement(db, tenantOf(ctx), req.incidentId) };
+    }),
     setPrice: kit.unary(async (req: pb.SetPriceRequest, ctx) => {
       if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('prices are set by Sabiá operators (a service token)');
       const p = req.price;

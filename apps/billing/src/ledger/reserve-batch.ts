@@ -11,6 +11,7 @@ export interface BatchItem {
   /** Price of one part for this message (destinations and carriers differ within a batch). */
   partPrice: bigint;
   priceId: string;
+  carrier?: string;
 }
 
 interface PendingTransfer {
@@ -19,6 +20,7 @@ interface PendingTransfer {
   part: number;
   amount: bigint;
   priceId: string;
+  carrier: string | null;
 }
 
 /**
@@ -66,19 +68,19 @@ export async function reserveBatch(
       total += amount;
       units += BigInt(item.parts);
       for (let part = 1; part <= item.parts; part++) {
-        rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part, amount: item.partPrice, priceId: item.priceId });
+        rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part, amount: item.partPrice, priceId: item.priceId, carrier: item.carrier ?? null });
       }
       return 'reserved' as const;
     });
     if (rows.length > 0) {
       // One statement through unnest: per-cell parameters would cost more CPU than the insert.
       await tx.execute(sql`
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id)
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier)
         select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz, price_id,
-               ${quotaRoom === undefined ? null : input.quotaAccountId!}::text
+               ${quotaRoom === undefined ? null : input.quotaAccountId!}::text, carrier
         from unnest(${sql.param(rows.map((r) => r.id))}::text[], ${sql.param(rows.map((r) => r.messageId))}::text[],
                     ${sql.param(rows.map((r) => r.part))}::integer[], ${sql.param(rows.map((r) => r.amount.toString()))}::bigint[],
-                    ${sql.param(rows.map((r) => r.priceId))}::text[]) as t(id, message_id, part, amount, price_id)`);
+                    ${sql.param(rows.map((r) => r.priceId))}::text[], ${sql.param(rows.map((r) => r.carrier))}::text[]) as t(id, message_id, part, amount, price_id, carrier)`);
     }
     if (units > 0n && quotaRoom !== undefined) {
       await tx.update(accounts).set({ debitsPending: sql`${accounts.debitsPending} + ${units}` }).where(eq(accounts.id, input.quotaAccountId!));

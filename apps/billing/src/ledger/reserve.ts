@@ -14,6 +14,8 @@ export interface ReserveInput {
   priceId: string;
   currency: string;
   timeoutAt: Date;
+  /** Carrier the message routes to (kept on the transfers: incident windows name carriers). */
+  carrier?: string;
   /** The month's quota account when the tenant has a quota (QuotaBook); each part takes one unit. */
   quotaAccountId?: string;
 }
@@ -43,9 +45,9 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
   const statement = (q: Pick<Db, 'execute'>) =>
     q.execute<{ inserted: number; updated: number }>(sql`
       with t as (
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id)
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier)
         select id, ${input.tenantId}, ${customerId}, ${revenueAccountId(input.currency)}, ${input.partPrice}, ${input.currency},
-               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}, ${input.quotaAccountId ?? null}::text
+               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}, ${input.quotaAccountId ?? null}::text, ${input.carrier ?? null}::text
         from unnest(${sql.param(ids)}::text[]) with ordinality as p(id, part)
         on conflict do nothing
         returning amount

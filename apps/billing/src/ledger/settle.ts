@@ -1,6 +1,6 @@
 import type { Tx } from '@sabia/db';
 import { sql } from 'drizzle-orm';
-import { accounts, transfers } from '../db';
+import { accounts, incidentWindows, transfers } from '../db';
 import { transferId } from './transfer-ids';
 
 export type Settlement = 'post' | 'void';
@@ -22,14 +22,18 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
     .where(sql`${transfers.messageId} = any(${sql.param([...decisions.keys()])}::text[]) and ${transfers.kind} = 'pending'`)
     .orderBy(transfers.messageId, transfers.part);
   if (pendings.length === 0) return 0;
+  const windows = await tx.select().from(incidentWindows);
   const byAccountUnits = new Map<string, { pending: bigint; posted: bigint }>();
   const settled = await tx
     .insert(transfers)
     .values(
       pendings.map((pending) => {
         const decision = decisions.get(pending.messageId!)!;
-        const action = typeof decision === 'function' ? decision(pending.part!) : decision;
+        // Reserved inside a declared incident window: never posted, whatever the carrier said.
+        const incident = windowOf(windows, pending.createdAt, pending.carrier);
+        const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
         return {
+          incidentId: incident?.incidentId ?? null,
           id: transferId(pending.messageId!, pending.part!, action),
           tenantId: pending.tenantId,
           debitAccountId: pending.debitAccountId,
@@ -72,6 +76,15 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
       ${sql.param(ids.map((id) => byAccount.get(id)!.posted.toString()))}::bigint[]) as t(id, pending, posted)
     where a.id = t.id`);
   return settled.length;
+}
+
+type Window = typeof incidentWindows.$inferSelect;
+
+/** The declared incident window a reservation made at `at` through `carrier` falls in, if any. */
+export function windowOf(windows: readonly Window[], at: Date, carrier: string | null): Window | undefined {
+  return windows.find(
+    (w) => at >= w.startsAt && (w.endsAt === null || at < w.endsAt) && (w.carriers.length === 0 || (carrier !== null && w.carriers.includes(carrier))),
+  );
 }
 
 /** One message (tests, tools). */

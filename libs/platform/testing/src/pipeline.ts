@@ -77,6 +77,8 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; p
   return {
     db,
     otlp,
+    /** The NATS namespace the services share (to publish or read their events in a test). */
+    natsNamespace: common.NATS_NAMESPACE,
     /** Environment for the `sabia` CLI to talk to this pipeline as `account`. */
     cliEnv: (account: string): NodeJS.ProcessEnv => ({
       ...process.env,

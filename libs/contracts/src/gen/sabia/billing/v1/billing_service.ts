@@ -232,6 +232,30 @@ export interface Quota {
   usedParts: bigint;
 }
 
+export interface GetIncidentStatementRequest {
+  /** The incident (as on the status page). */
+  incidentId: string;
+}
+
+export interface GetIncidentStatementResponse {
+  /** The incident. */
+  incidentId: string;
+  /** One line per currency. */
+  lines: IncidentStatementLine[];
+}
+
+/** What one incident spared an account, in one currency. */
+export interface IncidentStatementLine {
+  /** ISO 4217 currency. */
+  currency: string;
+  /** Messages with parts not billed. */
+  messages: bigint;
+  /** Parts not billed. */
+  parts: bigint;
+  /** Amount not billed, smallest currency unit. */
+  amount: bigint;
+}
+
 function createBaseReserveRequest(): ReserveRequest {
   return { accountId: "", subaccountId: "", messageId: "", parts: 0, country: "", carrier: "" };
 }
@@ -2045,6 +2069,228 @@ export const Quota: MessageFns<Quota> = {
   },
 };
 
+function createBaseGetIncidentStatementRequest(): GetIncidentStatementRequest {
+  return { incidentId: "" };
+}
+
+export const GetIncidentStatementRequest: MessageFns<GetIncidentStatementRequest> = {
+  encode(message: GetIncidentStatementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.incidentId !== "") {
+      writer.uint32(10).string(message.incidentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetIncidentStatementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetIncidentStatementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.incidentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetIncidentStatementRequest>, I>>(base?: I): GetIncidentStatementRequest {
+    return GetIncidentStatementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetIncidentStatementRequest>, I>>(object: I): GetIncidentStatementRequest {
+    const message = createBaseGetIncidentStatementRequest();
+    message.incidentId = object.incidentId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetIncidentStatementResponse(): GetIncidentStatementResponse {
+  return { incidentId: "", lines: [] };
+}
+
+export const GetIncidentStatementResponse: MessageFns<GetIncidentStatementResponse> = {
+  encode(message: GetIncidentStatementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.incidentId !== "") {
+      writer.uint32(10).string(message.incidentId);
+    }
+    for (const v of message.lines) {
+      IncidentStatementLine.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetIncidentStatementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetIncidentStatementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.incidentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lines.push(IncidentStatementLine.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetIncidentStatementResponse>, I>>(base?: I): GetIncidentStatementResponse {
+    return GetIncidentStatementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetIncidentStatementResponse>, I>>(object: I): GetIncidentStatementResponse {
+    const message = createBaseGetIncidentStatementResponse();
+    message.incidentId = object.incidentId ?? "";
+    message.lines = object.lines?.map((e) => IncidentStatementLine.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseIncidentStatementLine(): IncidentStatementLine {
+  return { currency: "", messages: 0n, parts: 0n, amount: 0n };
+}
+
+export const IncidentStatementLine: MessageFns<IncidentStatementLine> = {
+  encode(message: IncidentStatementLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currency !== "") {
+      writer.uint32(10).string(message.currency);
+    }
+    if (message.messages !== 0n) {
+      if (BigInt.asIntN(64, message.messages) !== message.messages) {
+        throw new globalThis.Error("value provided for field message.messages of type int64 too large");
+      }
+      writer.uint32(16).int64(message.messages);
+    }
+    if (message.parts !== 0n) {
+      if (BigInt.asIntN(64, message.parts) !== message.parts) {
+        throw new globalThis.Error("value provided for field message.parts of type int64 too large");
+      }
+      writer.uint32(24).int64(message.parts);
+    }
+    if (message.amount !== 0n) {
+      if (BigInt.asIntN(64, message.amount) !== message.amount) {
+        throw new globalThis.Error("value provided for field message.amount of type int64 too large");
+      }
+      writer.uint32(32).int64(message.amount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IncidentStatementLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIncidentStatementLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.messages = reader.int64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.parts = reader.int64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.amount = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<IncidentStatementLine>, I>>(base?: I): IncidentStatementLine {
+    return IncidentStatementLine.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IncidentStatementLine>, I>>(object: I): IncidentStatementLine {
+    const message = createBaseIncidentStatementLine();
+    message.currency = object.currency ?? "";
+    message.messages = (object.messages !== undefined && object.messages !== null) ? BigInt(object.messages) : 0n;
+    message.parts = (object.parts !== undefined && object.parts !== null) ? BigInt(object.parts) : 0n;
+    message.amount = (object.amount !== undefined && object.amount !== null) ? BigInt(object.amount) : 0n;
+    return message;
+  },
+};
+
 /** A two-phase ledger: reserve (pending) on acceptance, post on SENT_SUCCESS, void otherwise. */
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
@@ -2126,6 +2372,18 @@ export const BillingServiceService = {
     responseSerialize: (value: GetQuotaResponse): Buffer => Buffer.from(GetQuotaResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetQuotaResponse => GetQuotaResponse.decode(value),
   },
+  /** What an incident spared the caller's account: messages, parts and amount not billed. */
+  getIncidentStatement: {
+    path: "/sabia.billing.v1.BillingService/GetIncidentStatement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetIncidentStatementRequest): Buffer =>
+      Buffer.from(GetIncidentStatementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetIncidentStatementRequest => GetIncidentStatementRequest.decode(value),
+    responseSerialize: (value: GetIncidentStatementResponse): Buffer =>
+      Buffer.from(GetIncidentStatementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetIncidentStatementResponse => GetIncidentStatementResponse.decode(value),
+  },
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
@@ -2184,6 +2442,8 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
   setQuota: handleUnaryCall<SetQuotaRequest, SetQuotaResponse>;
   /** The current month's quota and what was reserved and used against it. */
   getQuota: handleUnaryCall<GetQuotaRequest, GetQuotaResponse>;
+  /** What an incident spared the caller's account: messages, parts and amount not billed. */
+  getIncidentStatement: handleUnaryCall<GetIncidentStatementRequest, GetIncidentStatementResponse>;
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
@@ -2314,6 +2574,22 @@ export interface BillingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetQuotaResponse) => void,
+  ): ClientUnaryCall;
+  /** What an incident spared the caller's account: messages, parts and amount not billed. */
+  getIncidentStatement(
+    request: GetIncidentStatementRequest,
+    callback: (error: ServiceError | null, response: GetIncidentStatementResponse) => void,
+  ): ClientUnaryCall;
+  getIncidentStatement(
+    request: GetIncidentStatementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetIncidentStatementResponse) => void,
+  ): ClientUnaryCall;
+  getIncidentStatement(
+    request: GetIncidentStatementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetIncidentStatementResponse) => void,
   ): ClientUnaryCall;
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
