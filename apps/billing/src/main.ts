@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from './config';
 import { startStatusChangedConsumer } from './events/status-changed-consumer';
 import { startIncidentConsumer } from './incidents/incident-consumer';
+import { startPendingSweeper } from './ledger/expire-pendings';
 import { billingService } from './grpc/billing-service';
 import { PriceBook } from './prices/price-book';
 import { QuotaBook } from './quotas/quota-book';
@@ -21,6 +22,7 @@ export async function main() {
     async start({ database, bus, logger }) {
       const consumer = await startStatusChangedConsumer(database.db, bus, logger);
       const incidents = await startIncidentConsumer(database.db, bus, logger);
+      const sweeper = startPendingSweeper(database.db, logger);
       const kit = handlerKit({ secret: config.AUTH_JWT_SECRET, logger });
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
@@ -38,6 +40,7 @@ export async function main() {
       return [
         { name: 'status consumer', stop: () => consumer.stop() },
         { name: 'incident consumer', stop: () => incidents.stop() },
+        { name: 'pending sweeper', stop: () => sweeper.stop() },
         { name: 'grpc', stop: () => grpc.shutdown() },
       ];
     },

@@ -9,6 +9,7 @@ import { reserve } from './reserve';
 import { reserveBatch } from './reserve-batch';
 import { settleMessage, type Settlement } from './settle';
 import { topUp } from './top-up';
+import { voidExpiredPendings } from './expire-pendings';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
 
@@ -56,6 +57,19 @@ describe('two-phase ledger on real Postgres', () => {
     expect(transfers.filter((t) => t.kind === 'post_pending').map((t) => t.part)).toEqual([1]);
     expect(transfers.filter((t) => t.kind === 'void_pending').map((t) => t.part).sort()).toEqual([2, 3]);
     expect(await getBalance(database.db, 't-parts', 'BRL')).toEqual({ available: 95n, pending: 0n, currency: 'BRL' });
+  });
+
+  it('voids a reservation whose answer never came within its timeout, and ignores a later SENT_SUCCESS', async () => {
+    await topUp(database.db, { tenantId: 't-late', amount: 10n, currency: 'BRL', idempotencyKey: 'k1' });
+    const id = randomUUID();
+    await reserve(database.db, { tenantId: 't-late', messageId: id, parts: 1, partPrice: 5n, priceId: 't', currency: 'BRL', timeoutAt: new Date(Date.now() - 1) });
+    const fresh = randomUUID();
+    await reserveFor('t-late', fresh);
+    expect(await voidExpiredPendings(database.db)).toBeGreaterThanOrEqual(1);
+    expect(await settle(id, 'post')).toBe(0); // too late: never billed
+    expect((await listTransfers(database.db, 't-late', id)).map((t) => t.kind)).toEqual(['pending', 'void_pending']);
+    expect((await listTransfers(database.db, 't-late', fresh)).map((t) => t.kind)).toEqual(['pending']); // not yet expired
+    expect(await getBalance(database.db, 't-late', 'BRL')).toEqual({ available: 5n, pending: 5n, currency: 'BRL' });
   });
 
   it('gives exactly one of two concurrent sends that together exceed the credit', async () => {

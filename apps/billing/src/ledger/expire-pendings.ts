@@ -1,0 +1,50 @@
+import type { Db } from '@sabia/db';
+import type { Logger } from '@sabia/logger';
+import { sql } from 'drizzle-orm';
+import { transfers } from '../db';
+import { settleMessages } from './settle';
+
+const BATCH = 1_000;
+
+/**
+ * Voids reservations whose carrier answer never came within their timeout (PENDING_TIMEOUT_HOURS,
+ * 72 h by default: longer than any message's validity and the dispatcher's retries, so a real
+ * answer always comes before it). An answer arriving after the void changes nothing: the void
+ * was the part's one settlement, so a late SENT_SUCCESS is never billed. Returns parts voided.
+ */
+export async function voidExpiredPendings(db: Db, now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const expired = await tx.execute<{ message_id: string }>(sql`
+      select distinct p.message_id from ${transfers} p
+      where p.kind = 'pending' and p.timeout_at < ${now.toISOString()}::timestamptz
+        and not exists (select 1 from ${transfers} s where s.pending_id = p.id)
+      limit ${BATCH}`);
+    return settleMessages(tx, new Map(expired.rows.map((r) => [r.message_id, 'void' as const])));
+  });
+}
+
+/** Runs voidExpiredPendings every `everyMs` (and again at once while it finds a full batch). */
+export function startPendingSweeper(db: Db, logger: Logger, everyMs = 60_000) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = voidExpiredPendings(db)
+      .then((parts) => {
+        if (parts > 0) logger.warn({ parts }, 'voided reservations whose carrier answer never came');
+        if (!stopped) timer = setTimeout(tick, parts >= BATCH ? 0 : everyMs);
+      })
+      .catch((err) => {
+        logger.error({ err }, 'pending sweeper failed; will retry');
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
+  };
+  timer = setTimeout(tick, everyMs);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
