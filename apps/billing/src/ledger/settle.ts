@@ -24,31 +24,24 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
   if (pendings.length === 0) return 0;
   const windows = await tx.select().from(incidentWindows);
   const byAccountUnits = new Map<string, { pending: bigint; posted: bigint }>();
-  const settled = await tx
-    .insert(transfers)
-    .values(
-      pendings.map((pending) => {
-        const decision = decisions.get(pending.messageId!)!;
-        // Reserved inside a declared incident window: never posted, whatever the carrier said.
-        const incident = windowOf(windows, pending.createdAt, pending.carrier);
-        const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
-        return {
-          incidentId: incident?.incidentId ?? null,
-          id: transferId(pending.messageId!, pending.part!, action),
-          tenantId: pending.tenantId,
-          debitAccountId: pending.debitAccountId,
-          creditAccountId: pending.creditAccountId,
-          amount: pending.amount,
-          currency: pending.currency,
-          kind: action === 'post' ? 'post_pending' : 'void_pending',
-          pendingId: pending.id,
-          messageId: pending.messageId,
-          part: pending.part,
-        };
-      }),
-    )
-    .onConflictDoNothing()
-    .returning({ amount: transfers.amount, debitAccountId: transfers.debitAccountId, kind: transfers.kind, pendingId: transfers.pendingId });
+  const rows = pendings.map((pending) => {
+    const decision = decisions.get(pending.messageId!)!;
+    // Reserved inside a declared incident window: never posted, whatever the carrier said.
+    const incident = windowOf(windows, pending.createdAt, pending.carrier);
+    const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
+    return { pending, action, incidentId: incident?.incidentId ?? null };
+  });
+  // One array parameter per column: a batch of thousands of settlements is one cheap statement.
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+  const inserted = await tx.execute<{ amount: string; debit_account_id: string; kind: string; pending_id: string }>(sql`
+    insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, message_id, part, incident_id)
+    select * from unnest(${col((r) => transferId(r.pending.messageId!, r.pending.part!, r.action))}::text[], ${col((r) => r.pending.tenantId)}::text[],
+      ${col((r) => r.pending.debitAccountId)}::text[], ${col((r) => r.pending.creditAccountId)}::text[], ${col((r) => r.pending.amount.toString())}::bigint[],
+      ${col((r) => r.pending.currency)}::text[], ${col((r) => (r.action === 'post' ? 'post_pending' : 'void_pending'))}::text[], ${col((r) => r.pending.id)}::text[],
+      ${col((r) => r.pending.messageId)}::text[], ${col((r) => r.pending.part)}::integer[], ${col((r) => r.incidentId)}::text[])
+    on conflict do nothing
+    returning amount, debit_account_id, kind, pending_id`);
+  const settled = inserted.rows.map((r) => ({ amount: BigInt(r.amount), debitAccountId: r.debit_account_id, kind: r.kind, pendingId: r.pending_id }));
   if (settled.length === 0) return 0;
   // Quota units move with the money: a posted part is used, a voided one given back.
   const quotaOf = new Map(pendings.map((p) => [p.id, p.quotaAccountId]));
