@@ -262,3 +262,38 @@ describe('incident windows', () => {
     }
   });
 });
+
+describe('invoices', () => {
+  const runCli = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: p.cliEnv('acme') });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c));
+      child.stderr.on('data', (c: Buffer) => (stdout += c));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+
+  it('invoices the month exactly as posted, finalizes it with a number and corrects it with a credit note', async () => {
+    const period = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const { invoice: draft } = await p.call(p.clients.billing, p.clients.billing.draftInvoice, { period, accountId: '' }, { token });
+    const [{ posted }] = await sql(`select coalesce(sum(amount), 0)::bigint as posted from billing.transfers where tenant_id = 'acme' and kind = 'post_pending'`);
+    expect(draft!.total).toBe(BigInt(posted));
+    expect(draft!.lines.reduce((s, l) => s + l.amount, 0n)).toBe(draft!.total);
+
+    const ops = await signToken(PIPELINE_SECRET, { kind: 'service', service: 'ops-cli' });
+    await expect(p.call(p.clients.billing, p.clients.billing.finalizeInvoice, { invoiceId: draft!.id }, { token })).rejects.toMatchObject({ code: 7 });
+    const { invoice: final } = await p.call(p.clients.billing, p.clients.billing.finalizeInvoice, { invoiceId: draft!.id }, { token: ops });
+    expect(final).toMatchObject({ status: 'finalized', number: 1, total: draft!.total });
+    await p.call(p.clients.billing, p.clients.billing.issueCreditNote, { invoiceId: final!.id, amount: 5n, reason: 'goodwill' }, { token: ops });
+    const { invoice: after } = await p.call(p.clients.billing, p.clients.billing.getInvoice, { invoiceId: final!.id }, { token });
+    expect(after).toMatchObject({ total: final!.total, number: 1 });
+    expect(after!.creditNotes.map((n) => n.amount)).toEqual([5n]);
+
+    const shown = await runCli(['billing', 'invoice', '--period', period]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/invoice nº 1/);
+    expect(shown.stdout).toMatch(/credit note .*goodwill/);
+    const csv = await runCli(['billing', 'invoice', '--period', period, '--csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('invoice,number,period,status,subaccount_id,channel,country,parts,amount,currency');
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { loadConfig } from './config';
+import * as billing from './commands/billing';
 import * as cancel from './commands/cancel';
 import * as preview from './commands/preview';
 import * as report from './commands/report';
@@ -7,7 +8,7 @@ import * as send from './commands/send';
 import * as status from './commands/status';
 import { openSession } from './session';
 
-const commands = { send, status, preview, cancel, report } as const;
+const commands = { send, status, preview, cancel, report, billing } as const;
 
 function help(): string {
   return ['sabia — operator command line for Sabiá', '', ...Object.values(commands).map((c) => `  ${c.usage}`)].join('\n');

@@ -1,5 +1,6 @@
 export { accounts } from './accounts';
 export { incidentWindows } from './incident-windows';
+export { creditNotes, invoiceCounters, invoiceLines, invoices } from './invoices';
 export { outbox } from './outbox';
 export { prices } from './prices';
 export { processedEvents } from './processed-events';

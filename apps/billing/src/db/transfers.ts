@@ -22,6 +22,12 @@ export const transfers = billing.table(
     part: integer('part'),
     /** The price-list row that set `amount` (prices.id), or 'config-default'. */
     priceId: text('price_id'),
+    /** Subaccount that sent the message (invoice lines). */
+    subaccountId: text('subaccount_id'),
+    /** sms | whatsapp_* (invoice lines; the price's channel). */
+    channel: text('channel'),
+    /** Destination country (invoice lines). */
+    country: text('country'),
     /** Carrier the message went to (carrier prices, incident windows per carrier). */
     carrier: text('carrier'),
     /** Set on a void that an incident window caused (the incident statement sums these). */

@@ -4,6 +4,10 @@ import { InvalidArgumentError, PermissionDeniedError } from '@sabia/errors';
 import type { CallContext, HandlerKit } from '@sabia/grpc-kit';
 import type { BillingConfig } from '../config';
 import { incidentStatement } from '../incidents/incident-statement';
+import { issueCreditNote } from '../invoices/credit-note';
+import { draftInvoice } from '../invoices/draft-invoice';
+import { finalizeInvoice } from '../invoices/finalize-invoice';
+import { getInvoice, listInvoices } from '../invoices/get-invoice';
 import { getBalance } from '../ledger/get-balance';
 import { listTransfers } from '../ledger/list-transfers';
 import { release } from '../ledger/release';
@@ -14,6 +18,26 @@ import { listPrices } from '../prices/list-prices';
 import type { PriceBook } from '../prices/price-book';
 import { setPrice } from '../prices/set-price';
 import { quotaUsage, setQuota, type QuotaBook } from '../quotas/quota-book';
+
+/** An operator names the account; a customer's administrador acts on its own. */
+function adminOrOperator(ctx: CallContext, accountId: string, what: string): string {
+  if (ctx.principal.kind === 'service') {
+    if (!accountId) throw new InvalidArgumentError('account_id is required for an operator');
+    return accountId;
+  }
+  if (ctx.principal.role !== 'administrador') throw new PermissionDeniedError(`only an administrador may ${what}`);
+  if (accountId && accountId !== ctx.principal.accountId) throw new PermissionDeniedError(`you may ${what} only for your own account`);
+  return ctx.principal.accountId;
+}
+
+function toProtoInvoice({ invoice, lines, notes }: Awaited<ReturnType<typeof getInvoice>>): pb.Invoice {
+  return {
+    id: invoice.id, number: invoice.number ?? 0, issuer: invoice.issuer, accountId: invoice.tenantId, period: invoice.period, kind: invoice.kind,
+    status: invoice.status, currency: invoice.currency, total: invoice.total, finalizedAt: invoice.finalizedAt ?? undefined,
+    lines: lines.map((l) => ({ subaccountId: l.subaccountId, channel: l.channel, country: l.country, parts: l.parts, amount: l.amount })),
+    creditNotes: notes.map((n) => ({ id: n.id, invoiceId: n.invoiceId, amount: n.amount, reason: n.reason, createdAt: n.createdAt })),
+  };
+}
 
 const OUTCOMES = {
   reserved: pb.ReserveOutcome.RESERVE_OUTCOME_RESERVED,
@@ -39,6 +63,8 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       const result = await reserve(db, {
         quotaAccountId,
         carrier: req.carrier || undefined,
+        subaccountId: req.subaccountId,
+        country: req.country,
         tenantId: req.accountId,
         messageId: req.messageId,
         parts: req.parts,
@@ -58,11 +84,12 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       if (!req.accountId) throw new InvalidArgumentError('account_id is required');
       const outcomes = await reserveBatch(db, {
         tenantId: req.accountId,
+        subaccountId: req.subaccountId,
         quotaAccountId: await books.quotas.accountFor(req.accountId),
         items: await Promise.all(
           req.items.map(async (i) => {
             const price = await smsPrice(req.accountId, i.country, i.carrier);
-            return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId, carrier: i.carrier || undefined };
+            return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId, carrier: i.carrier || undefined, country: i.country };
           }),
         ),
         currency: config.DEFAULT_CURRENCY,
@@ -88,15 +115,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       return topUp(db, { tenantId: tenant, amount: req.amount, currency: config.DEFAULT_CURRENCY, idempotencyKey: req.idempotencyKey });
     }),
     setQuota: kit.unary(async (req: pb.SetQuotaRequest, ctx) => {
-      let tenant: string;
-      if (ctx.principal.kind === 'service') {
-        if (!req.accountId) throw new InvalidArgumentError('account_id is required for an operator');
-        tenant = req.accountId;
-      } else {
-        if (ctx.principal.role !== 'administrador') throw new PermissionDeniedError('only an administrador may set the quota');
-        if (req.accountId && req.accountId !== ctx.principal.accountId) throw new PermissionDeniedError('you may set only your own account’s quota');
-        tenant = ctx.principal.accountId;
-      }
+      const tenant = adminOrOperator(ctx, req.accountId, 'set the quota');
       if (req.monthlyParts < 0n) throw new InvalidArgumentError('monthly_parts must be 0 (blocked) or more');
       const by = ctx.principal.kind === 'service' ? ctx.principal.service : ctx.principal.userId;
       const quota = await setQuota(db, { tenantId: tenant, monthlyParts: req.monthlyParts, by });
@@ -104,6 +123,25 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       return { quota };
     }),
     getQuota: kit.unary(async (_req: pb.GetQuotaRequest, ctx) => ({ quota: await quotaUsage(db, tenantOf(ctx)) })),
+    draftInvoice: kit.unary(async (req: pb.DraftInvoiceRequest, ctx) => {
+      const tenant = adminOrOperator(ctx, req.accountId, 'close a month');
+      const id = await draftInvoice(db, { tenantId: tenant, period: req.period, currency: config.DEFAULT_CURRENCY });
+      return { invoice: toProtoInvoice(await getInvoice(db, tenant, id)) };
+    }),
+    finalizeInvoice: kit.unary(async (req: pb.FinalizeInvoiceRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('invoices are finalized by Sabiá operators (a service token)');
+      const finalized = await finalizeInvoice(db, req.invoiceId);
+      return { invoice: toProtoInvoice(await getInvoice(db, finalized.tenantId, finalized.id)) };
+    }),
+    listInvoices: kit.unary(async (_req: pb.ListInvoicesRequest, ctx) => ({
+      invoices: (await listInvoices(db, tenantOf(ctx))).map((invoice) => toProtoInvoice({ invoice, lines: [], notes: [] })),
+    })),
+    getInvoice: kit.unary(async (req: pb.GetInvoiceRequest, ctx) => ({ invoice: toProtoInvoice(await getInvoice(db, tenantOf(ctx), req.invoiceId)) })),
+    issueCreditNote: kit.unary(async (req: pb.IssueCreditNoteRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('credit notes are issued by Sabiá operators (a service token)');
+      const note = await issueCreditNote(db, { invoiceId: req.invoiceId, amount: req.amount, reason: req.reason, by: ctx.principal.service });
+      return { creditNote: note };
+    }),
     getIncidentStatement: kit.unary(async (req: pb.GetIncidentStatementRequest, ctx) => {
       if (!req.incidentId) throw new InvalidArgumentError('incident_id is required');
       return { incidentId: req.incidentId, lines: await incidentStatement(db, tenantOf(ctx), req.incidentId) };

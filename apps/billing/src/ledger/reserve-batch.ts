@@ -12,6 +12,7 @@ export interface BatchItem {
   partPrice: bigint;
   priceId: string;
   carrier?: string;
+  country?: string;
 }
 
 interface PendingTransfer {
@@ -21,6 +22,7 @@ interface PendingTransfer {
   amount: bigint;
   priceId: string;
   carrier: string | null;
+  country: string;
 }
 
 /**
@@ -31,7 +33,7 @@ interface PendingTransfer {
  */
 export async function reserveBatch(
   db: Db,
-  input: { tenantId: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string },
+  input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string },
 ): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
   if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
   if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
@@ -68,19 +70,20 @@ export async function reserveBatch(
       total += amount;
       units += BigInt(item.parts);
       for (let part = 1; part <= item.parts; part++) {
-        rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part, amount: item.partPrice, priceId: item.priceId, carrier: item.carrier ?? null });
+        rows.push({ id: transferId(item.messageId, part, 'pending'), messageId: item.messageId, part, amount: item.partPrice, priceId: item.priceId, carrier: item.carrier ?? null, country: item.country ?? '' });
       }
       return 'reserved' as const;
     });
     if (rows.length > 0) {
       // One statement through unnest: per-cell parameters would cost more CPU than the insert.
       await tx.execute(sql`
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier)
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier, subaccount_id, channel, country)
         select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz, price_id,
-               ${quotaRoom === undefined ? null : input.quotaAccountId!}::text, carrier
+               ${quotaRoom === undefined ? null : input.quotaAccountId!}::text, carrier, ${input.subaccountId ?? ''}, 'sms', country
         from unnest(${sql.param(rows.map((r) => r.id))}::text[], ${sql.param(rows.map((r) => r.messageId))}::text[],
                     ${sql.param(rows.map((r) => r.part))}::integer[], ${sql.param(rows.map((r) => r.amount.toString()))}::bigint[],
-                    ${sql.param(rows.map((r) => r.priceId))}::text[], ${sql.param(rows.map((r) => r.carrier))}::text[]) as t(id, message_id, part, amount, price_id, carrier)`);
+                    ${sql.param(rows.map((r) => r.priceId))}::text[], ${sql.param(rows.map((r) => r.carrier))}::text[],
+                    ${sql.param(rows.map((r) => r.country))}::text[]) as t(id, message_id, part, amount, price_id, carrier, country)`);
     }
     if (units > 0n && quotaRoom !== undefined) {
       await tx.update(accounts).set({ debitsPending: sql`${accounts.debitsPending} + ${units}` }).where(eq(accounts.id, input.quotaAccountId!));

@@ -16,6 +16,9 @@ export interface ReserveInput {
   timeoutAt: Date;
   /** Carrier the message routes to (kept on the transfers: incident windows name carriers). */
   carrier?: string;
+  /** Kept on the transfers for invoice lines. */
+  subaccountId?: string;
+  country?: string;
   /** The month's quota account when the tenant has a quota (QuotaBook); each part takes one unit. */
   quotaAccountId?: string;
 }
@@ -45,9 +48,10 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
   const statement = (q: Pick<Db, 'execute'>) =>
     q.execute<{ inserted: number; updated: number }>(sql`
       with t as (
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier)
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier, subaccount_id, channel, country)
         select id, ${input.tenantId}, ${customerId}, ${revenueAccountId(input.currency)}, ${input.partPrice}, ${input.currency},
-               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}, ${input.quotaAccountId ?? null}::text, ${input.carrier ?? null}::text
+               'pending', ${input.messageId}, part, ${input.timeoutAt.toISOString()}::timestamptz, ${input.priceId}, ${input.quotaAccountId ?? null}::text, ${input.carrier ?? null}::text,
+               ${input.subaccountId ?? ''}, 'sms', ${input.country ?? ''}
         from unnest(${sql.param(ids)}::text[]) with ordinality as p(id, part)
         on conflict do nothing
         returning amount

@@ -34,11 +34,12 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
   // One array parameter per column: a batch of thousands of settlements is one cheap statement.
   const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
   const inserted = await tx.execute<{ amount: string; debit_account_id: string; kind: string; pending_id: string }>(sql`
-    insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, message_id, part, incident_id)
+    insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, message_id, part, incident_id, subaccount_id, channel, country, carrier)
     select * from unnest(${col((r) => transferId(r.pending.messageId!, r.pending.part!, r.action))}::text[], ${col((r) => r.pending.tenantId)}::text[],
       ${col((r) => r.pending.debitAccountId)}::text[], ${col((r) => r.pending.creditAccountId)}::text[], ${col((r) => r.pending.amount.toString())}::bigint[],
       ${col((r) => r.pending.currency)}::text[], ${col((r) => (r.action === 'post' ? 'post_pending' : 'void_pending'))}::text[], ${col((r) => r.pending.id)}::text[],
-      ${col((r) => r.pending.messageId)}::text[], ${col((r) => r.pending.part)}::integer[], ${col((r) => r.incidentId)}::text[])
+      ${col((r) => r.pending.messageId)}::text[], ${col((r) => r.pending.part)}::integer[], ${col((r) => r.incidentId)}::text[],
+      ${col((r) => r.pending.subaccountId)}::text[], ${col((r) => r.pending.channel)}::text[], ${col((r) => r.pending.country)}::text[], ${col((r) => r.pending.carrier)}::text[])
     on conflict do nothing
     returning amount, debit_account_id, kind, pending_id`);
   const settled = inserted.rows.map((r) => ({ amount: BigInt(r.amount), debitAccountId: r.debit_account_id, kind: r.kind, pendingId: r.pending_id }));

@@ -256,6 +256,116 @@ export interface IncidentStatementLine {
   amount: bigint;
 }
 
+export interface DraftInvoiceRequest {
+  /** YYYY-MM (São Paulo calendar month). */
+  period: string;
+  /** The account; empty for the caller's own (operators must name it). */
+  accountId: string;
+}
+
+export interface DraftInvoiceResponse {
+  /** The draft with its lines. */
+  invoice: Invoice | undefined;
+}
+
+export interface FinalizeInvoiceRequest {
+  /** The draft to finalize. */
+  invoiceId: string;
+}
+
+export interface FinalizeInvoiceResponse {
+  /** The invoice as finalized. */
+  invoice: Invoice | undefined;
+}
+
+export interface ListInvoicesRequest {
+}
+
+export interface ListInvoicesResponse {
+  /** Newest month first, without lines. */
+  invoices: Invoice[];
+}
+
+export interface GetInvoiceRequest {
+  /** The invoice. */
+  invoiceId: string;
+}
+
+export interface GetInvoiceResponse {
+  /** The invoice with lines and credit notes. */
+  invoice: Invoice | undefined;
+}
+
+export interface IssueCreditNoteRequest {
+  /** A finalized invoice. */
+  invoiceId: string;
+  /** Amount credited back, smallest currency unit. */
+  amount: bigint;
+  /** Why (shown to the customer). */
+  reason: string;
+}
+
+export interface IssueCreditNoteResponse {
+  /** The note. */
+  creditNote: CreditNote | undefined;
+}
+
+/** A monthly invoice (postpaid) or statement (prepaid). */
+export interface Invoice {
+  /** Its id. */
+  id: string;
+  /** 1, 2, 3… per issuer once finalized; 0 for a draft. */
+  number: number;
+  /** The issuing company. */
+  issuer: string;
+  /** The account billed. */
+  accountId: string;
+  /** YYYY-MM. */
+  period: string;
+  /** invoice or statement. */
+  kind: string;
+  /** draft or finalized. */
+  status: string;
+  /** ISO 4217. */
+  currency: string;
+  /** Sum of the lines, smallest currency unit. */
+  total: bigint;
+  /** What is charged, per subaccount, channel and country. */
+  lines: InvoiceLine[];
+  /** Corrections issued against it. */
+  creditNotes: CreditNote[];
+  /** When it was finalized. */
+  finalizedAt: Date | undefined;
+}
+
+/** One line of an invoice. */
+export interface InvoiceLine {
+  /** Subaccount. */
+  subaccountId: string;
+  /** sms or a WhatsApp category. */
+  channel: string;
+  /** Destination country. */
+  country: string;
+  /** Parts billed. */
+  parts: bigint;
+  /** Amount, smallest currency unit. */
+  amount: bigint;
+}
+
+/** A correction to a finalized invoice. */
+export interface CreditNote {
+  /** Its id. */
+  id: string;
+  /** The invoice corrected. */
+  invoiceId: string;
+  /** Amount credited back. */
+  amount: bigint;
+  /** Why. */
+  reason: string;
+  /** When. */
+  createdAt: Date | undefined;
+}
+
 function createBaseReserveRequest(): ReserveRequest {
   return { accountId: "", subaccountId: "", messageId: "", parts: 0, country: "", carrier: "" };
 }
@@ -2291,6 +2401,1009 @@ export const IncidentStatementLine: MessageFns<IncidentStatementLine> = {
   },
 };
 
+function createBaseDraftInvoiceRequest(): DraftInvoiceRequest {
+  return { period: "", accountId: "" };
+}
+
+export const DraftInvoiceRequest: MessageFns<DraftInvoiceRequest> = {
+  encode(message: DraftInvoiceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DraftInvoiceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDraftInvoiceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DraftInvoiceRequest>, I>>(base?: I): DraftInvoiceRequest {
+    return DraftInvoiceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DraftInvoiceRequest>, I>>(object: I): DraftInvoiceRequest {
+    const message = createBaseDraftInvoiceRequest();
+    message.period = object.period ?? "";
+    message.accountId = object.accountId ?? "";
+    return message;
+  },
+};
+
+function createBaseDraftInvoiceResponse(): DraftInvoiceResponse {
+  return { invoice: undefined };
+}
+
+export const DraftInvoiceResponse: MessageFns<DraftInvoiceResponse> = {
+  encode(message: DraftInvoiceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invoice !== undefined) {
+      Invoice.encode(message.invoice, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DraftInvoiceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDraftInvoiceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoice = Invoice.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<DraftInvoiceResponse>, I>>(base?: I): DraftInvoiceResponse {
+    return DraftInvoiceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DraftInvoiceResponse>, I>>(object: I): DraftInvoiceResponse {
+    const message = createBaseDraftInvoiceResponse();
+    message.invoice = (object.invoice !== undefined && object.invoice !== null)
+      ? Invoice.fromPartial(object.invoice)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFinalizeInvoiceRequest(): FinalizeInvoiceRequest {
+  return { invoiceId: "" };
+}
+
+export const FinalizeInvoiceRequest: MessageFns<FinalizeInvoiceRequest> = {
+  encode(message: FinalizeInvoiceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invoiceId !== "") {
+      writer.uint32(10).string(message.invoiceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FinalizeInvoiceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFinalizeInvoiceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoiceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<FinalizeInvoiceRequest>, I>>(base?: I): FinalizeInvoiceRequest {
+    return FinalizeInvoiceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FinalizeInvoiceRequest>, I>>(object: I): FinalizeInvoiceRequest {
+    const message = createBaseFinalizeInvoiceRequest();
+    message.invoiceId = object.invoiceId ?? "";
+    return message;
+  },
+};
+
+function createBaseFinalizeInvoiceResponse(): FinalizeInvoiceResponse {
+  return { invoice: undefined };
+}
+
+export const FinalizeInvoiceResponse: MessageFns<FinalizeInvoiceResponse> = {
+  encode(message: FinalizeInvoiceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invoice !== undefined) {
+      Invoice.encode(message.invoice, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FinalizeInvoiceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFinalizeInvoiceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoice = Invoice.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<FinalizeInvoiceResponse>, I>>(base?: I): FinalizeInvoiceResponse {
+    return FinalizeInvoiceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FinalizeInvoiceResponse>, I>>(object: I): FinalizeInvoiceResponse {
+    const message = createBaseFinalizeInvoiceResponse();
+    message.invoice = (object.invoice !== undefined && object.invoice !== null)
+      ? Invoice.fromPartial(object.invoice)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListInvoicesRequest(): ListInvoicesRequest {
+  return {};
+}
+
+export const ListInvoicesRequest: MessageFns<ListInvoicesRequest> = {
+  encode(_: ListInvoicesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListInvoicesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListInvoicesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListInvoicesRequest>, I>>(base?: I): ListInvoicesRequest {
+    return ListInvoicesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListInvoicesRequest>, I>>(_: I): ListInvoicesRequest {
+    const message = createBaseListInvoicesRequest();
+    return message;
+  },
+};
+
+function createBaseListInvoicesResponse(): ListInvoicesResponse {
+  return { invoices: [] };
+}
+
+export const ListInvoicesResponse: MessageFns<ListInvoicesResponse> = {
+  encode(message: ListInvoicesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.invoices) {
+      Invoice.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListInvoicesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListInvoicesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoices.push(Invoice.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ListInvoicesResponse>, I>>(base?: I): ListInvoicesResponse {
+    return ListInvoicesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListInvoicesResponse>, I>>(object: I): ListInvoicesResponse {
+    const message = createBaseListInvoicesResponse();
+    message.invoices = object.invoices?.map((e) => Invoice.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetInvoiceRequest(): GetInvoiceRequest {
+  return { invoiceId: "" };
+}
+
+export const GetInvoiceRequest: MessageFns<GetInvoiceRequest> = {
+  encode(message: GetInvoiceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invoiceId !== "") {
+      writer.uint32(10).string(message.invoiceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetInvoiceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetInvoiceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoiceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetInvoiceRequest>, I>>(base?: I): GetInvoiceRequest {
+    return GetInvoiceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetInvoiceRequest>, I>>(object: I): GetInvoiceRequest {
+    const message = createBaseGetInvoiceRequest();
+    message.invoiceId = object.invoiceId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetInvoiceResponse(): GetInvoiceResponse {
+  return { invoice: undefined };
+}
+
+export const GetInvoiceResponse: MessageFns<GetInvoiceResponse> = {
+  encode(message: GetInvoiceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invoice !== undefined) {
+      Invoice.encode(message.invoice, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetInvoiceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetInvoiceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoice = Invoice.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetInvoiceResponse>, I>>(base?: I): GetInvoiceResponse {
+    return GetInvoiceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetInvoiceResponse>, I>>(object: I): GetInvoiceResponse {
+    const message = createBaseGetInvoiceResponse();
+    message.invoice = (object.invoice !== undefined && object.invoice !== null)
+      ? Invoice.fromPartial(object.invoice)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseIssueCreditNoteRequest(): IssueCreditNoteRequest {
+  return { invoiceId: "", amount: 0n, reason: "" };
+}
+
+export const IssueCreditNoteRequest: MessageFns<IssueCreditNoteRequest> = {
+  encode(message: IssueCreditNoteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invoiceId !== "") {
+      writer.uint32(10).string(message.invoiceId);
+    }
+    if (message.amount !== 0n) {
+      if (BigInt.asIntN(64, message.amount) !== message.amount) {
+        throw new globalThis.Error("value provided for field message.amount of type int64 too large");
+      }
+      writer.uint32(16).int64(message.amount);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueCreditNoteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueCreditNoteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invoiceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.amount = reader.int64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<IssueCreditNoteRequest>, I>>(base?: I): IssueCreditNoteRequest {
+    return IssueCreditNoteRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssueCreditNoteRequest>, I>>(object: I): IssueCreditNoteRequest {
+    const message = createBaseIssueCreditNoteRequest();
+    message.invoiceId = object.invoiceId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null) ? BigInt(object.amount) : 0n;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseIssueCreditNoteResponse(): IssueCreditNoteResponse {
+  return { creditNote: undefined };
+}
+
+export const IssueCreditNoteResponse: MessageFns<IssueCreditNoteResponse> = {
+  encode(message: IssueCreditNoteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.creditNote !== undefined) {
+      CreditNote.encode(message.creditNote, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueCreditNoteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueCreditNoteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.creditNote = CreditNote.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<IssueCreditNoteResponse>, I>>(base?: I): IssueCreditNoteResponse {
+    return IssueCreditNoteResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssueCreditNoteResponse>, I>>(object: I): IssueCreditNoteResponse {
+    const message = createBaseIssueCreditNoteResponse();
+    message.creditNote = (object.creditNote !== undefined && object.creditNote !== null)
+      ? CreditNote.fromPartial(object.creditNote)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseInvoice(): Invoice {
+  return {
+    id: "",
+    number: 0,
+    issuer: "",
+    accountId: "",
+    period: "",
+    kind: "",
+    status: "",
+    currency: "",
+    total: 0n,
+    lines: [],
+    creditNotes: [],
+    finalizedAt: undefined,
+  };
+}
+
+export const Invoice: MessageFns<Invoice> = {
+  encode(message: Invoice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.number !== 0) {
+      writer.uint32(16).uint32(message.number);
+    }
+    if (message.issuer !== "") {
+      writer.uint32(26).string(message.issuer);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(34).string(message.accountId);
+    }
+    if (message.period !== "") {
+      writer.uint32(42).string(message.period);
+    }
+    if (message.kind !== "") {
+      writer.uint32(50).string(message.kind);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    if (message.currency !== "") {
+      writer.uint32(66).string(message.currency);
+    }
+    if (message.total !== 0n) {
+      if (BigInt.asIntN(64, message.total) !== message.total) {
+        throw new globalThis.Error("value provided for field message.total of type int64 too large");
+      }
+      writer.uint32(72).int64(message.total);
+    }
+    for (const v of message.lines) {
+      InvoiceLine.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.creditNotes) {
+      CreditNote.encode(v!, writer.uint32(90).fork()).join();
+    }
+    if (message.finalizedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.finalizedAt), writer.uint32(98).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Invoice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInvoice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.number = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.total = reader.int64() as bigint;
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lines.push(InvoiceLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.creditNotes.push(CreditNote.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.finalizedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Invoice>, I>>(base?: I): Invoice {
+    return Invoice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Invoice>, I>>(object: I): Invoice {
+    const message = createBaseInvoice();
+    message.id = object.id ?? "";
+    message.number = object.number ?? 0;
+    message.issuer = object.issuer ?? "";
+    message.accountId = object.accountId ?? "";
+    message.period = object.period ?? "";
+    message.kind = object.kind ?? "";
+    message.status = object.status ?? "";
+    message.currency = object.currency ?? "";
+    message.total = (object.total !== undefined && object.total !== null) ? BigInt(object.total) : 0n;
+    message.lines = object.lines?.map((e) => InvoiceLine.fromPartial(e)) || [];
+    message.creditNotes = object.creditNotes?.map((e) => CreditNote.fromPartial(e)) || [];
+    message.finalizedAt = object.finalizedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseInvoiceLine(): InvoiceLine {
+  return { subaccountId: "", channel: "", country: "", parts: 0n, amount: 0n };
+}
+
+export const InvoiceLine: MessageFns<InvoiceLine> = {
+  encode(message: InvoiceLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subaccountId !== "") {
+      writer.uint32(10).string(message.subaccountId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(18).string(message.channel);
+    }
+    if (message.country !== "") {
+      writer.uint32(26).string(message.country);
+    }
+    if (message.parts !== 0n) {
+      if (BigInt.asIntN(64, message.parts) !== message.parts) {
+        throw new globalThis.Error("value provided for field message.parts of type int64 too large");
+      }
+      writer.uint32(32).int64(message.parts);
+    }
+    if (message.amount !== 0n) {
+      if (BigInt.asIntN(64, message.amount) !== message.amount) {
+        throw new globalThis.Error("value provided for field message.amount of type int64 too large");
+      }
+      writer.uint32(40).int64(message.amount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InvoiceLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInvoiceLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.parts = reader.int64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.amount = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<InvoiceLine>, I>>(base?: I): InvoiceLine {
+    return InvoiceLine.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InvoiceLine>, I>>(object: I): InvoiceLine {
+    const message = createBaseInvoiceLine();
+    message.subaccountId = object.subaccountId ?? "";
+    message.channel = object.channel ?? "";
+    message.country = object.country ?? "";
+    message.parts = (object.parts !== undefined && object.parts !== null) ? BigInt(object.parts) : 0n;
+    message.amount = (object.amount !== undefined && object.amount !== null) ? BigInt(object.amount) : 0n;
+    return message;
+  },
+};
+
+function createBaseCreditNote(): CreditNote {
+  return { id: "", invoiceId: "", amount: 0n, reason: "", createdAt: undefined };
+}
+
+export const CreditNote: MessageFns<CreditNote> = {
+  encode(message: CreditNote, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.invoiceId !== "") {
+      writer.uint32(18).string(message.invoiceId);
+    }
+    if (message.amount !== 0n) {
+      if (BigInt.asIntN(64, message.amount) !== message.amount) {
+        throw new globalThis.Error("value provided for field message.amount of type int64 too large");
+      }
+      writer.uint32(24).int64(message.amount);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreditNote {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreditNote();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.invoiceId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.amount = reader.int64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<CreditNote>, I>>(base?: I): CreditNote {
+    return CreditNote.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreditNote>, I>>(object: I): CreditNote {
+    const message = createBaseCreditNote();
+    message.id = object.id ?? "";
+    message.invoiceId = object.invoiceId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null) ? BigInt(object.amount) : 0n;
+    message.reason = object.reason ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    return message;
+  },
+};
+
 /** A two-phase ledger: reserve (pending) on acceptance, post on SENT_SUCCESS, void otherwise. */
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
@@ -2385,6 +3498,68 @@ export const BillingServiceService = {
     responseDeserialize: (value: Buffer): GetIncidentStatementResponse => GetIncidentStatementResponse.decode(value),
   },
   /**
+   * Computes (or recomputes) the draft invoice of a month from the ledger. The account's
+   * administrador for its own account, or an operator for any.
+   */
+  draftInvoice: {
+    path: "/sabia.billing.v1.BillingService/DraftInvoice" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DraftInvoiceRequest): Buffer => Buffer.from(DraftInvoiceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DraftInvoiceRequest => DraftInvoiceRequest.decode(value),
+    responseSerialize: (value: DraftInvoiceResponse): Buffer =>
+      Buffer.from(DraftInvoiceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DraftInvoiceResponse => DraftInvoiceResponse.decode(value),
+  },
+  /** Finalizes a draft: the issuer's next number, and no change ever after. Operators only. */
+  finalizeInvoice: {
+    path: "/sabia.billing.v1.BillingService/FinalizeInvoice" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FinalizeInvoiceRequest): Buffer =>
+      Buffer.from(FinalizeInvoiceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FinalizeInvoiceRequest => FinalizeInvoiceRequest.decode(value),
+    responseSerialize: (value: FinalizeInvoiceResponse): Buffer =>
+      Buffer.from(FinalizeInvoiceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FinalizeInvoiceResponse => FinalizeInvoiceResponse.decode(value),
+  },
+  /** The caller's invoices and statements, newest month first. */
+  listInvoices: {
+    path: "/sabia.billing.v1.BillingService/ListInvoices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListInvoicesRequest): Buffer => Buffer.from(ListInvoicesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListInvoicesRequest => ListInvoicesRequest.decode(value),
+    responseSerialize: (value: ListInvoicesResponse): Buffer =>
+      Buffer.from(ListInvoicesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListInvoicesResponse => ListInvoicesResponse.decode(value),
+  },
+  /** One invoice with its lines and credit notes. */
+  getInvoice: {
+    path: "/sabia.billing.v1.BillingService/GetInvoice" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetInvoiceRequest): Buffer => Buffer.from(GetInvoiceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetInvoiceRequest => GetInvoiceRequest.decode(value),
+    responseSerialize: (value: GetInvoiceResponse): Buffer => Buffer.from(GetInvoiceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetInvoiceResponse => GetInvoiceResponse.decode(value),
+  },
+  /**
+   * Corrects a finalized invoice with a credit note (a new crediting transfer; the invoice is
+   * never edited). Operators only.
+   */
+  issueCreditNote: {
+    path: "/sabia.billing.v1.BillingService/IssueCreditNote" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IssueCreditNoteRequest): Buffer =>
+      Buffer.from(IssueCreditNoteRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IssueCreditNoteRequest => IssueCreditNoteRequest.decode(value),
+    responseSerialize: (value: IssueCreditNoteResponse): Buffer =>
+      Buffer.from(IssueCreditNoteResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IssueCreditNoteResponse => IssueCreditNoteResponse.decode(value),
+  },
+  /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
    * (service token).
@@ -2444,6 +3619,22 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
   getQuota: handleUnaryCall<GetQuotaRequest, GetQuotaResponse>;
   /** What an incident spared the caller's account: messages, parts and amount not billed. */
   getIncidentStatement: handleUnaryCall<GetIncidentStatementRequest, GetIncidentStatementResponse>;
+  /**
+   * Computes (or recomputes) the draft invoice of a month from the ledger. The account's
+   * administrador for its own account, or an operator for any.
+   */
+  draftInvoice: handleUnaryCall<DraftInvoiceRequest, DraftInvoiceResponse>;
+  /** Finalizes a draft: the issuer's next number, and no change ever after. Operators only. */
+  finalizeInvoice: handleUnaryCall<FinalizeInvoiceRequest, FinalizeInvoiceResponse>;
+  /** The caller's invoices and statements, newest month first. */
+  listInvoices: handleUnaryCall<ListInvoicesRequest, ListInvoicesResponse>;
+  /** One invoice with its lines and credit notes. */
+  getInvoice: handleUnaryCall<GetInvoiceRequest, GetInvoiceResponse>;
+  /**
+   * Corrects a finalized invoice with a credit note (a new crediting transfer; the invoice is
+   * never edited). Operators only.
+   */
+  issueCreditNote: handleUnaryCall<IssueCreditNoteRequest, IssueCreditNoteResponse>;
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
@@ -2590,6 +3781,92 @@ export interface BillingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetIncidentStatementResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Computes (or recomputes) the draft invoice of a month from the ledger. The account's
+   * administrador for its own account, or an operator for any.
+   */
+  draftInvoice(
+    request: DraftInvoiceRequest,
+    callback: (error: ServiceError | null, response: DraftInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  draftInvoice(
+    request: DraftInvoiceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DraftInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  draftInvoice(
+    request: DraftInvoiceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DraftInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  /** Finalizes a draft: the issuer's next number, and no change ever after. Operators only. */
+  finalizeInvoice(
+    request: FinalizeInvoiceRequest,
+    callback: (error: ServiceError | null, response: FinalizeInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  finalizeInvoice(
+    request: FinalizeInvoiceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FinalizeInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  finalizeInvoice(
+    request: FinalizeInvoiceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FinalizeInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  /** The caller's invoices and statements, newest month first. */
+  listInvoices(
+    request: ListInvoicesRequest,
+    callback: (error: ServiceError | null, response: ListInvoicesResponse) => void,
+  ): ClientUnaryCall;
+  listInvoices(
+    request: ListInvoicesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListInvoicesResponse) => void,
+  ): ClientUnaryCall;
+  listInvoices(
+    request: ListInvoicesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListInvoicesResponse) => void,
+  ): ClientUnaryCall;
+  /** One invoice with its lines and credit notes. */
+  getInvoice(
+    request: GetInvoiceRequest,
+    callback: (error: ServiceError | null, response: GetInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  getInvoice(
+    request: GetInvoiceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  getInvoice(
+    request: GetInvoiceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetInvoiceResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Corrects a finalized invoice with a credit note (a new crediting transfer; the invoice is
+   * never edited). Operators only.
+   */
+  issueCreditNote(
+    request: IssueCreditNoteRequest,
+    callback: (error: ServiceError | null, response: IssueCreditNoteResponse) => void,
+  ): ClientUnaryCall;
+  issueCreditNote(
+    request: IssueCreditNoteRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IssueCreditNoteResponse) => void,
+  ): ClientUnaryCall;
+  issueCreditNote(
+    request: IssueCreditNoteRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IssueCreditNoteResponse) => void,
   ): ClientUnaryCall;
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
