@@ -297,3 +297,33 @@ describe('invoices', () => {
     expect(csv.stdout.split('\n')[0]).toBe('invoice,number,period,status,subaccount_id,channel,country,parts,amount,currency');
   }, 60_000);
 });
+
+describe('reconciliation', () => {
+  const runCli = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: p.cliEnv('acme') });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c));
+      child.stderr.on('data', (c: Buffer) => (stdout += c));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+  const period = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+
+  it('finds nothing wrong after everything above, message by message', async () => {
+    const clean = await runCli(['billing', 'reconcile', '--period', period]);
+    expect(clean.stdout).toMatch(/^0 discrepancies — \d+ transfers and \d+ messages checked/m);
+    expect(clean.code).toBe(0);
+  }, 60_000);
+
+  it('prints each discrepancy and fails when the ledger disagrees with itself', async () => {
+    await sql(`update billing.accounts set debits_posted = debits_posted + 1 where id = 'customer:acme:BRL'`);
+    try {
+      const dirty = await runCli(['billing', 'reconcile', '--period', period]);
+      expect(dirty.stdout).toMatch(/balance_mismatch\s+customer:acme:BRL\s+debits_posted is \d+; its transfers sum to \d+/);
+      expect(dirty.stdout).toMatch(/^1 discrepancies/m);
+      expect(dirty.code).toBe(1);
+    } finally {
+      await sql(`update billing.accounts set debits_posted = debits_posted - 1 where id = 'customer:acme:BRL'`);
+    }
+  }, 60_000);
+});

@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   const session = await openSession(loadConfig());
   try {
     await command.run(session, rest);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const grpcErr = err as Partial<ServiceError>;
     console.error(grpcErr.code !== undefined ? `error: ${grpcErr.details ?? grpcErr.message}` : `error: ${(err as Error).message}`);

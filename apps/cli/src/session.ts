@@ -8,16 +8,31 @@ import type { CliConfig } from './config';
 /** The CLI's clients and token: what every command needs. */
 export interface Session {
   token: string;
+  /** The account the user token acts for (SABIA_ACCOUNT, or what SABIA_TOKEN says). */
+  account: string;
+  /** A Sabiá operator's (service) token, for operator commands; needs SABIA_OPERATOR_TOKEN or the JWT secret. */
+  operatorToken(): Promise<string>;
   sending: sending.SendingServiceClient;
   status: status.StatusServiceClient;
   billing: billing.BillingServiceClient;
   close(): void;
 }
 
+function devSecret(config: CliConfig): string | undefined {
+  const devSecretFile = join(process.cwd(), '.sabia/dev-secret');
+  return config.AUTH_JWT_SECRET ?? (existsSync(devSecretFile) ? readFileSync(devSecretFile, 'utf8').trim() : undefined);
+}
+
+async function resolveOperatorToken(config: CliConfig): Promise<string> {
+  if (config.SABIA_OPERATOR_TOKEN) return config.SABIA_OPERATOR_TOKEN;
+  const secret = devSecret(config);
+  if (!secret) throw new Error('this is an operator command: set SABIA_OPERATOR_TOKEN (a service token), or AUTH_JWT_SECRET in development');
+  return signToken(secret, { kind: 'service', service: 'sabia-cli' });
+}
+
 async function resolveToken(config: CliConfig): Promise<string> {
   if (config.SABIA_TOKEN) return config.SABIA_TOKEN;
-  const devSecretFile = join(process.cwd(), '.sabia/dev-secret');
-  const secret = config.AUTH_JWT_SECRET ?? (existsSync(devSecretFile) ? readFileSync(devSecretFile, 'utf8').trim() : undefined);
+  const secret = devSecret(config);
   if (!secret) {
     throw new Error('no credentials: set SABIA_TOKEN, or AUTH_JWT_SECRET for a dev token (npm run up writes .sabia/dev-secret)');
   }
@@ -33,6 +48,8 @@ async function resolveToken(config: CliConfig): Promise<string> {
 export async function openSession(config: CliConfig): Promise<Session> {
   const session = {
     token: await resolveToken(config),
+    operatorToken: () => resolveOperatorToken(config),
+    account: config.SABIA_ACCOUNT,
     sending: createClient(sending.SendingServiceClient, config.SABIA_SENDING_ADDR),
     status: createClient(status.StatusServiceClient, config.SABIA_STATUS_ADDR),
     billing: createClient(billing.BillingServiceClient, config.SABIA_BILLING_ADDR),

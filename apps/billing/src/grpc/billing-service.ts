@@ -9,6 +9,10 @@ import { draftInvoice } from '../invoices/draft-invoice';
 import { finalizeInvoice } from '../invoices/finalize-invoice';
 import { getInvoice, listInvoices } from '../invoices/get-invoice';
 import { getBalance } from '../ledger/get-balance';
+import { getUsage } from '../ledger/get-usage';
+import { settleMessages } from '../ledger/settle';
+import { exportBilledParts } from '../reconcile/export-billed-parts';
+import { reconcileLedger } from '../reconcile/reconcile-ledger';
 import { listTransfers } from '../ledger/list-transfers';
 import { release } from '../ledger/release';
 import { reserve } from '../ledger/reserve';
@@ -123,6 +127,27 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       return { quota };
     }),
     getQuota: kit.unary(async (_req: pb.GetQuotaRequest, ctx) => ({ quota: await quotaUsage(db, tenantOf(ctx)) })),
+    getUsage: kit.unary(async (req: pb.GetUsageRequest, ctx) => ({
+      rows: await getUsage(db, tenantOf(ctx), { start: req.periodStart, end: req.periodEnd, groupBy: req.groupBy }),
+    })),
+    settle: kit.unary(async (req: pb.SettleRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('Settle is internal to Sabiá services and operators');
+      if (req.action !== 'post' && req.action !== 'void') throw new InvalidArgumentError('action must be post or void', { field: 'action' });
+      if (req.messageIds.length === 0 || req.messageIds.length > 10_000) throw new InvalidArgumentError('give 1 to 10,000 message_ids', { field: 'message_ids' });
+      const action = req.action;
+      const parts = await db.transaction((tx) => settleMessages(tx, new Map(req.messageIds.map((id) => [id, action]))));
+      return { parts };
+    }),
+    reconcile: kit.unary(async (req: pb.ReconcileRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('reconciliation is for Sabiá operators (a service token)');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(req.period)) throw new InvalidArgumentError(`period must be YYYY-MM, got ${req.period}`, { field: 'period' });
+      return reconcileLedger(db, req.period);
+    }),
+    exportBilledParts: kit.serverStream(async (req: pb.ExportBilledPartsRequest, ctx, send: (m: pb.ExportBilledPartsResponse) => Promise<void>) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('ExportBilledParts is for Sabiá operators (a service token)');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(req.period)) throw new InvalidArgumentError(`period must be YYYY-MM, got ${req.period}`, { field: 'period' });
+      await exportBilledParts(db, { period: req.period, accountId: req.accountId }, (messages) => send({ messages }));
+    }),
     draftInvoice: kit.unary(async (req: pb.DraftInvoiceRequest, ctx) => {
       const tenant = adminOrOperator(ctx, req.accountId, 'close a month');
       const id = await draftInvoice(db, { tenantId: tenant, period: req.period, currency: config.DEFAULT_CURRENCY });

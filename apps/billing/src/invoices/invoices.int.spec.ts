@@ -9,6 +9,7 @@ import { settleMessage } from '../ledger/settle';
 import { issueCreditNote } from './credit-note';
 import { draftInvoice, invoiceIdOf } from './draft-invoice';
 import { finalizeInvoice } from './finalize-invoice';
+import { getUsage } from '../ledger/get-usage';
 import { getInvoice } from './get-invoice';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -44,6 +45,10 @@ describe('monthly invoices', () => {
         and created_at >= '2026-10-01T03:00:00Z' and created_at < '2026-11-01T03:00:00Z'`)).rows[0]!;
     expect(invoice).toMatchObject({ status: 'draft', kind: 'invoice', total: BigInt(posted) });
     expect(invoice.total).toBe(41n);
+    // GetUsage over the same month agrees, grouped as asked.
+    const usage = await getUsage(database.db, 'inv-co', { start: new Date('2026-10-01T03:00:00Z'), end: new Date('2026-11-01T03:00:00Z'), groupBy: ['subaccount'] });
+    expect(usage.map((u) => [u.subaccountId, u.parts, u.amount])).toEqual([['main', 4n, 28n], ['sales', 1n, 13n]]);
+    await expect(getUsage(database.db, 'inv-co', { start: new Date(), end: new Date(Date.now() + 1), groupBy: ['planet'] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('numbers finalized invoices without gaps, even when finalized all at once', async () => {

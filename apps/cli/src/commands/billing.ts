@@ -2,8 +2,9 @@ import { callUnary } from '@sabia/grpc-kit';
 import { parseArgs } from 'node:util';
 import { paint } from '../paint';
 import type { Session } from '../session';
+import { reconcile } from './reconcile';
 
-export const usage = 'sabia billing invoice --period YYYY-MM [--csv] | sabia billing balance | sabia billing quota';
+export const usage = 'sabia billing invoice --period YYYY-MM [--csv] | balance | quota | reconcile --period YYYY-MM';
 
 const money = (amount: bigint, currency: string) => {
   const sign = amount < 0n ? '-' : '';
@@ -26,6 +27,13 @@ export async function run(session: Session, argv: string[]): Promise<void> {
     const { quota } = await callUnary(session.billing, session.billing.getQuota, {}, auth);
     if (!quota!.limited) return void console.log(`  no quota for ${quota!.period}: only credit limits sending`);
     console.log(`  ${quota!.period}: ${quota!.usedParts} used + ${quota!.pendingParts} reserved of ${quota!.monthlyParts} parts`);
+    return;
+  }
+  if (sub === 'reconcile') {
+    const { values } = parseArgs({ args: rest, options: { period: { type: 'string' } } });
+    if (!values.period) throw new Error(`usage: ${usage}`);
+    const discrepancies = await reconcile(session, values.period);
+    if (discrepancies) process.exitCode = 1;
     return;
   }
   if (sub !== 'invoice') throw new Error(`usage: ${usage}`);

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -364,6 +366,104 @@ export interface CreditNote {
   reason: string;
   /** When. */
   createdAt: Date | undefined;
+}
+
+export interface GetUsageRequest {
+  /** Start of the period (inclusive). */
+  periodStart:
+    | Date
+    | undefined;
+  /** End of the period (exclusive). */
+  periodEnd:
+    | Date
+    | undefined;
+  /** Any of day, subaccount, channel, country, carrier (days in São Paulo time). */
+  groupBy: string[];
+}
+
+export interface GetUsageResponse {
+  /** One row per group. */
+  rows: UsageRow[];
+}
+
+/** Billed usage of one group. */
+export interface UsageRow {
+  /** YYYY-MM-DD when grouped by day. */
+  day: string;
+  /** When grouped by subaccount. */
+  subaccountId: string;
+  /** When grouped by channel. */
+  channel: string;
+  /** When grouped by country. */
+  country: string;
+  /** When grouped by carrier. */
+  carrier: string;
+  /** Parts billed. */
+  parts: bigint;
+  /** Amount billed, smallest currency unit. */
+  amount: bigint;
+  /** ISO 4217. */
+  currency: string;
+}
+
+export interface SettleRequest {
+  /** The messages whose reservations to settle. */
+  messageIds: string[];
+  /** post or void. */
+  action: string;
+}
+
+export interface SettleResponse {
+  /** Parts settled now (parts settled before are left as they were). */
+  parts: number;
+}
+
+export interface ReconcileRequest {
+  /** YYYY-MM (São Paulo calendar month). */
+  period: string;
+}
+
+export interface ReconcileResponse {
+  /** Every discrepancy found; empty when the ledger is clean. */
+  discrepancies: Discrepancy[];
+  /** Transfers looked at. */
+  transfersChecked: bigint;
+}
+
+/** One thing reconciliation found wrong. */
+export interface Discrepancy {
+  /** settled_twice, pending_past_timeout, balance_mismatch or invoice_mismatch. */
+  kind: string;
+  /** What it concerns (a transfer, an account, an invoice). */
+  subject: string;
+  /** Expected and found, for a person to read. */
+  detail: string;
+}
+
+export interface ExportBilledPartsRequest {
+  /** YYYY-MM (São Paulo calendar month) of the reservation. */
+  period: string;
+  /** Only this account; empty for every account. */
+  accountId: string;
+}
+
+export interface ExportBilledPartsResponse {
+  /** A chunk of (message id, parts posted, parts voided by an incident). */
+  messages: BilledMessage[];
+}
+
+/** What billing did with one message's parts. */
+export interface BilledMessage {
+  /** The message. */
+  messageId: string;
+  /** Its account. */
+  accountId: string;
+  /** Parts posted. */
+  postedParts: number;
+  /** Parts voided because an incident window covered them. */
+  incidentParts: number;
+  /** Parts reserved. */
+  reservedParts: number;
 }
 
 function createBaseReserveRequest(): ReserveRequest {
@@ -3404,6 +3504,838 @@ export const CreditNote: MessageFns<CreditNote> = {
   },
 };
 
+function createBaseGetUsageRequest(): GetUsageRequest {
+  return { periodStart: undefined, periodEnd: undefined, groupBy: [] };
+}
+
+export const GetUsageRequest: MessageFns<GetUsageRequest> = {
+  encode(message: GetUsageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.periodStart !== undefined) {
+      Timestamp.encode(toTimestamp(message.periodStart), writer.uint32(10).fork()).join();
+    }
+    if (message.periodEnd !== undefined) {
+      Timestamp.encode(toTimestamp(message.periodEnd), writer.uint32(18).fork()).join();
+    }
+    for (const v of message.groupBy) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUsageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUsageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.periodStart = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.periodEnd = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.groupBy.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetUsageRequest>, I>>(base?: I): GetUsageRequest {
+    return GetUsageRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUsageRequest>, I>>(object: I): GetUsageRequest {
+    const message = createBaseGetUsageRequest();
+    message.periodStart = object.periodStart ?? undefined;
+    message.periodEnd = object.periodEnd ?? undefined;
+    message.groupBy = object.groupBy?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetUsageResponse(): GetUsageResponse {
+  return { rows: [] };
+}
+
+export const GetUsageResponse: MessageFns<GetUsageResponse> = {
+  encode(message: GetUsageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rows) {
+      UsageRow.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUsageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUsageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rows.push(UsageRow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetUsageResponse>, I>>(base?: I): GetUsageResponse {
+    return GetUsageResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetUsageResponse>, I>>(object: I): GetUsageResponse {
+    const message = createBaseGetUsageResponse();
+    message.rows = object.rows?.map((e) => UsageRow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUsageRow(): UsageRow {
+  return { day: "", subaccountId: "", channel: "", country: "", carrier: "", parts: 0n, amount: 0n, currency: "" };
+}
+
+export const UsageRow: MessageFns<UsageRow> = {
+  encode(message: UsageRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== "") {
+      writer.uint32(10).string(message.day);
+    }
+    if (message.subaccountId !== "") {
+      writer.uint32(18).string(message.subaccountId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(26).string(message.channel);
+    }
+    if (message.country !== "") {
+      writer.uint32(34).string(message.country);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(42).string(message.carrier);
+    }
+    if (message.parts !== 0n) {
+      if (BigInt.asIntN(64, message.parts) !== message.parts) {
+        throw new globalThis.Error("value provided for field message.parts of type int64 too large");
+      }
+      writer.uint32(48).int64(message.parts);
+    }
+    if (message.amount !== 0n) {
+      if (BigInt.asIntN(64, message.amount) !== message.amount) {
+        throw new globalThis.Error("value provided for field message.amount of type int64 too large");
+      }
+      writer.uint32(56).int64(message.amount);
+    }
+    if (message.currency !== "") {
+      writer.uint32(66).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UsageRow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUsageRow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.day = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subaccountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.parts = reader.int64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.amount = reader.int64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UsageRow>, I>>(base?: I): UsageRow {
+    return UsageRow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UsageRow>, I>>(object: I): UsageRow {
+    const message = createBaseUsageRow();
+    message.day = object.day ?? "";
+    message.subaccountId = object.subaccountId ?? "";
+    message.channel = object.channel ?? "";
+    message.country = object.country ?? "";
+    message.carrier = object.carrier ?? "";
+    message.parts = (object.parts !== undefined && object.parts !== null) ? BigInt(object.parts) : 0n;
+    message.amount = (object.amount !== undefined && object.amount !== null) ? BigInt(object.amount) : 0n;
+    message.currency = object.currency ?? "";
+    return message;
+  },
+};
+
+function createBaseSettleRequest(): SettleRequest {
+  return { messageIds: [], action: "" };
+}
+
+export const SettleRequest: MessageFns<SettleRequest> = {
+  encode(message: SettleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messageIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SettleRequest>, I>>(base?: I): SettleRequest {
+    return SettleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SettleRequest>, I>>(object: I): SettleRequest {
+    const message = createBaseSettleRequest();
+    message.messageIds = object.messageIds?.map((e) => e) || [];
+    message.action = object.action ?? "";
+    return message;
+  },
+};
+
+function createBaseSettleResponse(): SettleResponse {
+  return { parts: 0 };
+}
+
+export const SettleResponse: MessageFns<SettleResponse> = {
+  encode(message: SettleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.parts !== 0) {
+      writer.uint32(8).uint32(message.parts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSettleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.parts = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SettleResponse>, I>>(base?: I): SettleResponse {
+    return SettleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SettleResponse>, I>>(object: I): SettleResponse {
+    const message = createBaseSettleResponse();
+    message.parts = object.parts ?? 0;
+    return message;
+  },
+};
+
+function createBaseReconcileRequest(): ReconcileRequest {
+  return { period: "" };
+}
+
+export const ReconcileRequest: MessageFns<ReconcileRequest> = {
+  encode(message: ReconcileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileRequest>, I>>(base?: I): ReconcileRequest {
+    return ReconcileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileRequest>, I>>(object: I): ReconcileRequest {
+    const message = createBaseReconcileRequest();
+    message.period = object.period ?? "";
+    return message;
+  },
+};
+
+function createBaseReconcileResponse(): ReconcileResponse {
+  return { discrepancies: [], transfersChecked: 0n };
+}
+
+export const ReconcileResponse: MessageFns<ReconcileResponse> = {
+  encode(message: ReconcileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.discrepancies) {
+      Discrepancy.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.transfersChecked !== 0n) {
+      if (BigInt.asUintN(64, message.transfersChecked) !== message.transfersChecked) {
+        throw new globalThis.Error("value provided for field message.transfersChecked of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.transfersChecked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReconcileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReconcileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.discrepancies.push(Discrepancy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.transfersChecked = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ReconcileResponse>, I>>(base?: I): ReconcileResponse {
+    return ReconcileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReconcileResponse>, I>>(object: I): ReconcileResponse {
+    const message = createBaseReconcileResponse();
+    message.discrepancies = object.discrepancies?.map((e) => Discrepancy.fromPartial(e)) || [];
+    message.transfersChecked = (object.transfersChecked !== undefined && object.transfersChecked !== null)
+      ? BigInt(object.transfersChecked)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseDiscrepancy(): Discrepancy {
+  return { kind: "", subject: "", detail: "" };
+}
+
+export const Discrepancy: MessageFns<Discrepancy> = {
+  encode(message: Discrepancy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.subject !== "") {
+      writer.uint32(18).string(message.subject);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Discrepancy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDiscrepancy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<Discrepancy>, I>>(base?: I): Discrepancy {
+    return Discrepancy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Discrepancy>, I>>(object: I): Discrepancy {
+    const message = createBaseDiscrepancy();
+    message.kind = object.kind ?? "";
+    message.subject = object.subject ?? "";
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseExportBilledPartsRequest(): ExportBilledPartsRequest {
+  return { period: "", accountId: "" };
+}
+
+export const ExportBilledPartsRequest: MessageFns<ExportBilledPartsRequest> = {
+  encode(message: ExportBilledPartsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportBilledPartsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportBilledPartsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ExportBilledPartsRequest>, I>>(base?: I): ExportBilledPartsRequest {
+    return ExportBilledPartsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportBilledPartsRequest>, I>>(object: I): ExportBilledPartsRequest {
+    const message = createBaseExportBilledPartsRequest();
+    message.period = object.period ?? "";
+    message.accountId = object.accountId ?? "";
+    return message;
+  },
+};
+
+function createBaseExportBilledPartsResponse(): ExportBilledPartsResponse {
+  return { messages: [] };
+}
+
+export const ExportBilledPartsResponse: MessageFns<ExportBilledPartsResponse> = {
+  encode(message: ExportBilledPartsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      BilledMessage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportBilledPartsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportBilledPartsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(BilledMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ExportBilledPartsResponse>, I>>(base?: I): ExportBilledPartsResponse {
+    return ExportBilledPartsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportBilledPartsResponse>, I>>(object: I): ExportBilledPartsResponse {
+    const message = createBaseExportBilledPartsResponse();
+    message.messages = object.messages?.map((e) => BilledMessage.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBilledMessage(): BilledMessage {
+  return { messageId: "", accountId: "", postedParts: 0, incidentParts: 0, reservedParts: 0 };
+}
+
+export const BilledMessage: MessageFns<BilledMessage> = {
+  encode(message: BilledMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    if (message.postedParts !== 0) {
+      writer.uint32(24).uint32(message.postedParts);
+    }
+    if (message.incidentParts !== 0) {
+      writer.uint32(32).uint32(message.incidentParts);
+    }
+    if (message.reservedParts !== 0) {
+      writer.uint32(40).uint32(message.reservedParts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BilledMessage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBilledMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.postedParts = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.incidentParts = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reservedParts = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<BilledMessage>, I>>(base?: I): BilledMessage {
+    return BilledMessage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BilledMessage>, I>>(object: I): BilledMessage {
+    const message = createBaseBilledMessage();
+    message.messageId = object.messageId ?? "";
+    message.accountId = object.accountId ?? "";
+    message.postedParts = object.postedParts ?? 0;
+    message.incidentParts = object.incidentParts ?? 0;
+    message.reservedParts = object.reservedParts ?? 0;
+    return message;
+  },
+};
+
 /** A two-phase ledger: reserve (pending) on acceptance, post on SENT_SUCCESS, void otherwise. */
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
@@ -3496,6 +4428,57 @@ export const BillingServiceService = {
     responseSerialize: (value: GetIncidentStatementResponse): Buffer =>
       Buffer.from(GetIncidentStatementResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetIncidentStatementResponse => GetIncidentStatementResponse.decode(value),
+  },
+  /** What the caller's account was billed in a period (posted parts and amounts), grouped as asked. */
+  getUsage: {
+    path: "/sabia.billing.v1.BillingService/GetUsage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetUsageRequest): Buffer => Buffer.from(GetUsageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetUsageRequest => GetUsageRequest.decode(value),
+    responseSerialize: (value: GetUsageResponse): Buffer => Buffer.from(GetUsageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetUsageResponse => GetUsageResponse.decode(value),
+  },
+  /**
+   * Posts (the carrier accepted) or voids the reservation of messages' parts. Internal: status
+   * events normally drive this; tools use it to settle by hand. Idempotent per part.
+   */
+  settle: {
+    path: "/sabia.billing.v1.BillingService/Settle" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SettleRequest): Buffer => Buffer.from(SettleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SettleRequest => SettleRequest.decode(value),
+    responseSerialize: (value: SettleResponse): Buffer => Buffer.from(SettleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SettleResponse => SettleResponse.decode(value),
+  },
+  /**
+   * Checks the ledger for a period: nothing settled twice, no reservation past its timeout,
+   * balances equal to their transfers, invoices equal to the ledger. Operators only.
+   */
+  reconcile: {
+    path: "/sabia.billing.v1.BillingService/Reconcile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReconcileRequest): Buffer => Buffer.from(ReconcileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReconcileRequest => ReconcileRequest.decode(value),
+    responseSerialize: (value: ReconcileResponse): Buffer => Buffer.from(ReconcileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReconcileResponse => ReconcileResponse.decode(value),
+  },
+  /**
+   * Every message part billed (posted) in a period, to compare with status tracking's
+   * SENT_SUCCESS parts (sabia billing reconcile). Operators only.
+   */
+  exportBilledParts: {
+    path: "/sabia.billing.v1.BillingService/ExportBilledParts" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportBilledPartsRequest): Buffer =>
+      Buffer.from(ExportBilledPartsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportBilledPartsRequest => ExportBilledPartsRequest.decode(value),
+    responseSerialize: (value: ExportBilledPartsResponse): Buffer =>
+      Buffer.from(ExportBilledPartsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportBilledPartsResponse => ExportBilledPartsResponse.decode(value),
   },
   /**
    * Computes (or recomputes) the draft invoice of a month from the ledger. The account's
@@ -3619,6 +4602,23 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
   getQuota: handleUnaryCall<GetQuotaRequest, GetQuotaResponse>;
   /** What an incident spared the caller's account: messages, parts and amount not billed. */
   getIncidentStatement: handleUnaryCall<GetIncidentStatementRequest, GetIncidentStatementResponse>;
+  /** What the caller's account was billed in a period (posted parts and amounts), grouped as asked. */
+  getUsage: handleUnaryCall<GetUsageRequest, GetUsageResponse>;
+  /**
+   * Posts (the carrier accepted) or voids the reservation of messages' parts. Internal: status
+   * events normally drive this; tools use it to settle by hand. Idempotent per part.
+   */
+  settle: handleUnaryCall<SettleRequest, SettleResponse>;
+  /**
+   * Checks the ledger for a period: nothing settled twice, no reservation past its timeout,
+   * balances equal to their transfers, invoices equal to the ledger. Operators only.
+   */
+  reconcile: handleUnaryCall<ReconcileRequest, ReconcileResponse>;
+  /**
+   * Every message part billed (posted) in a period, to compare with status tracking's
+   * SENT_SUCCESS parts (sabia billing reconcile). Operators only.
+   */
+  exportBilledParts: handleServerStreamingCall<ExportBilledPartsRequest, ExportBilledPartsResponse>;
   /**
    * Computes (or recomputes) the draft invoice of a month from the ledger. The account's
    * administrador for its own account, or an operator for any.
@@ -3782,6 +4782,73 @@ export interface BillingServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetIncidentStatementResponse) => void,
   ): ClientUnaryCall;
+  /** What the caller's account was billed in a period (posted parts and amounts), grouped as asked. */
+  getUsage(
+    request: GetUsageRequest,
+    callback: (error: ServiceError | null, response: GetUsageResponse) => void,
+  ): ClientUnaryCall;
+  getUsage(
+    request: GetUsageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetUsageResponse) => void,
+  ): ClientUnaryCall;
+  getUsage(
+    request: GetUsageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetUsageResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Posts (the carrier accepted) or voids the reservation of messages' parts. Internal: status
+   * events normally drive this; tools use it to settle by hand. Idempotent per part.
+   */
+  settle(
+    request: SettleRequest,
+    callback: (error: ServiceError | null, response: SettleResponse) => void,
+  ): ClientUnaryCall;
+  settle(
+    request: SettleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SettleResponse) => void,
+  ): ClientUnaryCall;
+  settle(
+    request: SettleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SettleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Checks the ledger for a period: nothing settled twice, no reservation past its timeout,
+   * balances equal to their transfers, invoices equal to the ledger. Operators only.
+   */
+  reconcile(
+    request: ReconcileRequest,
+    callback: (error: ServiceError | null, response: ReconcileResponse) => void,
+  ): ClientUnaryCall;
+  reconcile(
+    request: ReconcileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReconcileResponse) => void,
+  ): ClientUnaryCall;
+  reconcile(
+    request: ReconcileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReconcileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Every message part billed (posted) in a period, to compare with status tracking's
+   * SENT_SUCCESS parts (sabia billing reconcile). Operators only.
+   */
+  exportBilledParts(
+    request: ExportBilledPartsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExportBilledPartsResponse>;
+  exportBilledParts(
+    request: ExportBilledPartsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExportBilledPartsResponse>;
   /**
    * Computes (or recomputes) the draft invoice of a month from the ledger. The account's
    * administrador for its own account, or an operator for any.
