@@ -8,6 +8,7 @@ import { startStatusChangedConsumer } from './events/status-changed-consumer';
 import { startIncidentConsumer } from './incidents/incident-consumer';
 import { startPendingSweeper } from './ledger/expire-pendings';
 import { billingService } from './grpc/billing-service';
+import { CurrencyBook } from './accounts/currency-book';
 import { PriceBook } from './prices/price-book';
 import { QuotaBook } from './quotas/quota-book';
 
@@ -34,6 +35,7 @@ export async function main() {
           implementation: billingService(database.db, config, kit, {
             prices: new PriceBook(database.db, { unitPrice: config.DEFAULT_SMS_PART_PRICE }),
             quotas: new QuotaBook(database.db),
+            currencies: new CurrencyBook(database.db, config.DEFAULT_CURRENCY),
           }),
         }],
       });

@@ -13,7 +13,7 @@ export const accounts = billing.table(
     id: text('id').primaryKey(),
     /** The customer account (tenant) it belongs to; empty for platform accounts. */
     tenantId: text('tenant_id').notNull(),
-    /** customer_prepaid | customer_postpaid | customer_quota (units, one per month) | platform_revenue */
+    /** customer_prepaid | customer_postpaid | customer_quota (units, one per month) | platform_revenue | platform_control */
     kind: text('kind').notNull(),
     currency: text('currency').notNull(),
     debitsPending: bigint('debits_pending', { mode: 'bigint' }).notNull().default(sql`0`),

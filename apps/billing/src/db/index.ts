@@ -1,3 +1,4 @@
+export { billingProfiles } from './billing-profiles';
 export { accounts } from './accounts';
 export { incidentWindows } from './incident-windows';
 export { creditNotes, invoiceCounters, invoiceLines, invoices } from './invoices';

@@ -3,6 +3,7 @@ import type { Db } from '@sabia/db';
 import { InvalidArgumentError, PermissionDeniedError } from '@sabia/errors';
 import type { CallContext, HandlerKit } from '@sabia/grpc-kit';
 import type { BillingConfig } from '../config';
+import { setBillingCurrency, type CurrencyBook } from '../accounts/currency-book';
 import { incidentStatement } from '../incidents/incident-statement';
 import { issueCreditNote } from '../invoices/credit-note';
 import { draftInvoice } from '../invoices/draft-invoice';
@@ -50,14 +51,15 @@ const OUTCOMES = {
 } as const;
 
 /** Billing's gRPC adapter: decode → verb → encode. Tenant comes from the token, never the request. */
-export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, books: { prices: PriceBook; quotas: QuotaBook }): pb.BillingServiceServer {
+export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, books: { prices: PriceBook; quotas: QuotaBook; currencies: CurrencyBook }): pb.BillingServiceServer {
   const priceBook = books.prices;
   const tenantOf = (ctx: CallContext) => {
     if (ctx.principal.kind !== 'user') throw new PermissionDeniedError('this call needs a user token');
     return ctx.principal.accountId;
   };
-  const smsPrice = (accountId: string, country: string, carrier: string) =>
-    priceBook.priceOf({ accountId, channel: 'sms', country, carrier, currency: config.DEFAULT_CURRENCY, at: new Date() });
+  const currencyOf = (tenant: string) => books.currencies.currencyOf(tenant);
+  const smsPrice = async (accountId: string, country: string, carrier: string) =>
+    priceBook.priceOf({ accountId, channel: 'sms', country, carrier, currency: await currencyOf(accountId), at: new Date() });
   return {
     reserve: kit.unary(async (req: pb.ReserveRequest, ctx) => {
       if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('Reserve is internal to Sabiá services');
@@ -74,7 +76,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
         parts: req.parts,
         partPrice: price.unitPrice,
         priceId: price.priceId,
-        currency: config.DEFAULT_CURRENCY,
+        currency: await currencyOf(req.accountId),
         timeoutAt: new Date(Date.now() + hours * 3600_000),
       });
       return {
@@ -96,7 +98,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
             return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId, carrier: i.carrier || undefined, country: i.country };
           }),
         ),
-        currency: config.DEFAULT_CURRENCY,
+        currency: await currencyOf(req.accountId),
         timeoutAt: new Date(Date.now() + config.PENDING_TIMEOUT_HOURS * 3600_000),
       });
       return {
@@ -108,7 +110,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
       return { parts: await release(db, req.messageIds) };
     }),
     getBalance: kit.unary(async (_req: pb.GetBalanceRequest, ctx) =>
-      getBalance(db, tenantOf(ctx), config.DEFAULT_CURRENCY),
+      getBalance(db, tenantOf(ctx), await currencyOf(tenantOf(ctx))),
     ),
     topUp: kit.unary(async (req: pb.TopUpRequest, ctx) => {
       const tenant = tenantOf(ctx);
@@ -116,7 +118,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
         throw new PermissionDeniedError('only an administrador may top up');
       }
       if (req.accountId && req.accountId !== tenant) throw new PermissionDeniedError('you may top up only your own account');
-      return topUp(db, { tenantId: tenant, amount: req.amount, currency: config.DEFAULT_CURRENCY, idempotencyKey: req.idempotencyKey });
+      return topUp(db, { tenantId: tenant, amount: req.amount, currency: await currencyOf(tenant), idempotencyKey: req.idempotencyKey });
     }),
     setQuota: kit.unary(async (req: pb.SetQuotaRequest, ctx) => {
       const tenant = adminOrOperator(ctx, req.accountId, 'set the quota');
@@ -150,7 +152,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
     }),
     draftInvoice: kit.unary(async (req: pb.DraftInvoiceRequest, ctx) => {
       const tenant = adminOrOperator(ctx, req.accountId, 'close a month');
-      const id = await draftInvoice(db, { tenantId: tenant, period: req.period, currency: config.DEFAULT_CURRENCY });
+      const id = await draftInvoice(db, { tenantId: tenant, period: req.period, currency: await currencyOf(tenant) });
       return { invoice: toProtoInvoice(await getInvoice(db, tenant, id)) };
     }),
     finalizeInvoice: kit.unary(async (req: pb.FinalizeInvoiceRequest, ctx) => {
@@ -170,6 +172,13 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
     getIncidentStatement: kit.unary(async (req: pb.GetIncidentStatementRequest, ctx) => {
       if (!req.incidentId) throw new InvalidArgumentError('incident_id is required');
       return { incidentId: req.incidentId, lines: await incidentStatement(db, tenantOf(ctx), req.incidentId) };
+    }),
+    setBillingCurrency: kit.unary(async (req: pb.SetBillingCurrencyRequest, ctx) => {
+      if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('an account’s currency is set by Sabiá operators (a service token)');
+      if (!req.accountId) throw new InvalidArgumentError('account_id is required', { field: 'account_id' });
+      const result = await setBillingCurrency(db, { tenantId: req.accountId, currency: req.currency, by: ctx.principal.service });
+      books.currencies.forget(req.accountId);
+      return result;
     }),
     setPrice: kit.unary(async (req: pb.SetPriceRequest, ctx) => {
       if (ctx.principal.kind !== 'service') throw new PermissionDeniedError('prices are set by Sabiá operators (a service token)');

@@ -1,12 +1,13 @@
 import type { DbOrTx } from '@sabia/db';
 import { eq } from 'drizzle-orm';
 import { accounts } from '../db';
-import { customerAccountId, revenueAccountId } from './transfer-ids';
+import { controlAccountId, customerAccountId, revenueAccountId } from './transfer-ids';
 
 export type Account = typeof accounts.$inferSelect;
 
 /**
- * Creates on first use a customer's account and the platform revenue account. New customer
+ * Creates on first use a customer's account and the platform revenue and control accounts
+ * (control: where top-up money comes from, outside the ledger). New customer
  * accounts are postpaid until prepaid credit is topped up (issue 5 adds plans).
  *
  * Only customer accounts keep running sums: they carry the balance limit, which must be
@@ -17,14 +18,16 @@ export type Account = typeof accounts.$inferSelect;
 export async function ensureAccounts(tx: DbOrTx, tenantId: string, currency: string) {
   const customerId = customerAccountId(tenantId, currency);
   const revenueId = revenueAccountId(currency);
+  const controlId = controlAccountId(currency);
   await tx
     .insert(accounts)
     .values([
       { id: customerId, tenantId, kind: 'customer_postpaid', currency },
       { id: revenueId, tenantId: '', kind: 'platform_revenue', currency },
+      { id: controlId, tenantId: '', kind: 'platform_control', currency },
     ])
     .onConflictDoNothing();
-  return { customerId, revenueId };
+  return { customerId, revenueId, controlId };
 }
 
 export async function findAccount(tx: DbOrTx, id: string): Promise<Account | undefined> {

@@ -13,13 +13,13 @@ export async function topUp(db: Db, input: { tenantId: string; amount: bigint; c
   if (input.amount <= 0n) throw new InvalidArgumentError('amount must be greater than zero');
   if (!input.idempotencyKey) throw new InvalidArgumentError('idempotency_key is required');
   return db.transaction(async (tx) => {
-    const { customerId, revenueId } = await ensureAccounts(tx, input.tenantId, input.currency);
+    const { customerId, controlId } = await ensureAccounts(tx, input.tenantId, input.currency);
     const inserted = await tx
       .insert(transfers)
       .values({
         id: topUpTransferId(input.tenantId, input.idempotencyKey),
         tenantId: input.tenantId,
-        debitAccountId: revenueId,
+        debitAccountId: controlId,
         creditAccountId: customerId,
         amount: input.amount,
         currency: input.currency,

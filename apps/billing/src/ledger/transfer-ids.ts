@@ -8,4 +8,6 @@ export const transferId = (messageId: string, part: number, phase: Phase): strin
 
 export const customerAccountId = (tenantId: string, currency: string) => `customer:${tenantId}:${currency}`;
 export const revenueAccountId = (currency: string) => `platform:revenue:${currency}`;
+/** Money entering the ledger from outside (top-ups): the other side of every customer credit. */
+export const controlAccountId = (currency: string) => `platform:control:${currency}`;
 export const topUpTransferId = (tenantId: string, key: string) => `topup:${tenantId}:${key}`;

@@ -466,6 +466,18 @@ export interface BilledMessage {
   reservedParts: number;
 }
 
+export interface SetBillingCurrencyRequest {
+  /** The account. */
+  accountId: string;
+  /** ISO 4217 (BRL, USD, EUR…). */
+  currency: string;
+}
+
+export interface SetBillingCurrencyResponse {
+  /** The account's currency now. */
+  currency: string;
+}
+
 function createBaseReserveRequest(): ReserveRequest {
   return { accountId: "", subaccountId: "", messageId: "", parts: 0, country: "", carrier: "" };
 }
@@ -4336,6 +4348,128 @@ export const BilledMessage: MessageFns<BilledMessage> = {
   },
 };
 
+function createBaseSetBillingCurrencyRequest(): SetBillingCurrencyRequest {
+  return { accountId: "", currency: "" };
+}
+
+export const SetBillingCurrencyRequest: MessageFns<SetBillingCurrencyRequest> = {
+  encode(message: SetBillingCurrencyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountId !== "") {
+      writer.uint32(10).string(message.accountId);
+    }
+    if (message.currency !== "") {
+      writer.uint32(18).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBillingCurrencyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBillingCurrencyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SetBillingCurrencyRequest>, I>>(base?: I): SetBillingCurrencyRequest {
+    return SetBillingCurrencyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetBillingCurrencyRequest>, I>>(object: I): SetBillingCurrencyRequest {
+    const message = createBaseSetBillingCurrencyRequest();
+    message.accountId = object.accountId ?? "";
+    message.currency = object.currency ?? "";
+    return message;
+  },
+};
+
+function createBaseSetBillingCurrencyResponse(): SetBillingCurrencyResponse {
+  return { currency: "" };
+}
+
+export const SetBillingCurrencyResponse: MessageFns<SetBillingCurrencyResponse> = {
+  encode(message: SetBillingCurrencyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currency !== "") {
+      writer.uint32(10).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBillingCurrencyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBillingCurrencyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<SetBillingCurrencyResponse>, I>>(base?: I): SetBillingCurrencyResponse {
+    return SetBillingCurrencyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetBillingCurrencyResponse>, I>>(object: I): SetBillingCurrencyResponse {
+    const message = createBaseSetBillingCurrencyResponse();
+    message.currency = object.currency ?? "";
+    return message;
+  },
+};
+
 /** A two-phase ledger: reserve (pending) on acceptance, post on SENT_SUCCESS, void otherwise. */
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
@@ -4543,6 +4677,21 @@ export const BillingServiceService = {
     responseDeserialize: (value: Buffer): IssueCreditNoteResponse => IssueCreditNoteResponse.decode(value),
   },
   /**
+   * Chooses an account's billing currency (before its first transfer: money is never mixed).
+   * Operators only.
+   */
+  setBillingCurrency: {
+    path: "/sabia.billing.v1.BillingService/SetBillingCurrency" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetBillingCurrencyRequest): Buffer =>
+      Buffer.from(SetBillingCurrencyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetBillingCurrencyRequest => SetBillingCurrencyRequest.decode(value),
+    responseSerialize: (value: SetBillingCurrencyResponse): Buffer =>
+      Buffer.from(SetBillingCurrencyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetBillingCurrencyResponse => SetBillingCurrencyResponse.decode(value),
+  },
+  /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
    * (service token).
@@ -4635,6 +4784,11 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
    * never edited). Operators only.
    */
   issueCreditNote: handleUnaryCall<IssueCreditNoteRequest, IssueCreditNoteResponse>;
+  /**
+   * Chooses an account's billing currency (before its first transfer: money is never mixed).
+   * Operators only.
+   */
+  setBillingCurrency: handleUnaryCall<SetBillingCurrencyRequest, SetBillingCurrencyResponse>;
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
    * from a date; earlier prices stay for the transfers they priced. Sabiá operators only
@@ -4934,6 +5088,25 @@ export interface BillingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: IssueCreditNoteResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Chooses an account's billing currency (before its first transfer: money is never mixed).
+   * Operators only.
+   */
+  setBillingCurrency(
+    request: SetBillingCurrencyRequest,
+    callback: (error: ServiceError | null, response: SetBillingCurrencyResponse) => void,
+  ): ClientUnaryCall;
+  setBillingCurrency(
+    request: SetBillingCurrencyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetBillingCurrencyResponse) => void,
+  ): ClientUnaryCall;
+  setBillingCurrency(
+    request: SetBillingCurrencyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetBillingCurrencyResponse) => void,
   ): ClientUnaryCall;
   /**
    * Adds a price to the default list (account_id empty) or to one account's list, effective
