@@ -327,3 +327,26 @@ describe('reconciliation', () => {
     }
   }, 60_000);
 });
+
+describe('credit', () => {
+  it('gives one of two concurrent sends that together exceed the credit a 201, shown at the second level', async () => {
+    const admin = await p.tokenFor('credit-co');
+    await p.call(p.clients.billing, p.clients.billing.topUp, { accountId: '', amount: 5n, idempotencyKey: 'first' }, { token: admin }); // one part's worth
+    const outcomes = await Promise.allSettled([
+      p.sendSms(admin, { to: '+5511987658001' }),
+      p.sendSms(admin, { to: '+5511987658002' }),
+    ]);
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as { code: number; details: string; metadata: { get(k: string): unknown[] } });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.code).toBe(8); // RESOURCE_EXHAUSTED
+    expect(refused[0]!.details).toMatch(/not enough credit \(201\)/);
+    const { messageId } = JSON.parse(String(refused[0]!.metadata.get('sabia-error-details')[0])) as { messageId: string };
+    const status = await waitFor(async () => {
+      const { status: s } = await p.call(p.clients.status, p.clients.status.getStatus, { messageId }, { token: admin });
+      return s?.deliveredStatus ? s : undefined;
+    }, 'both levels of the refusal');
+    expect([status.sentStatus, status.deliveredStatus]).toEqual([SentStatus.SENT_STATUS_CUSTOMER_QUOTA_BLOCKED, DeliveredStatus.DELIVERED_STATUS_NOT_DELIVERED_NO_CREDIT]);
+    const balance = await p.call(p.clients.billing, p.clients.billing.getBalance, {}, { token: admin });
+    expect(balance.available).toBe(0n);
+  });
+});

@@ -15,7 +15,7 @@ export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<voi
   await tx.execute(sql`
     insert into ${messages} (id, account_id, subaccount_id, user_id, "to", text, encoding, parts, state,
       sent_status, refusal_reason, correlation_id, callback_url, idempotency_key, request_hash, trace_id,
-      batch_id, batch_index, expires_at, created_at, carrier)
+      batch_id, batch_index, expires_at, created_at, carrier, refusal_delivered_status)
     select * from unnest(
       ${col((r) => r.id)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
       ${col((r) => r.userId)}::text[], ${col((r) => r.to)}::text[], ${col((r) => r.text)}::text[],
@@ -25,5 +25,5 @@ export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<voi
       ${col((r) => r.idempotencyKey)}::text[], ${col((r) => r.requestHash)}::text[], ${col((r) => r.traceId ?? '')}::text[],
       ${col((r) => r.batchId ?? null)}::uuid[], ${col((r) => r.batchIndex ?? null)}::integer[],
       ${col((r) => r.expiresAt?.toISOString() ?? null)}::timestamptz[], ${col((r) => r.createdAt.toISOString())}::timestamptz[],
-      ${col((r) => r.carrier ?? null)}::text[])`);
+      ${col((r) => r.carrier ?? null)}::text[], ${col((r) => r.refusalDeliveredStatus ?? null)}::integer[])`);
 }

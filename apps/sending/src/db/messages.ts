@@ -19,6 +19,8 @@ export const messages = sending.table(
     /** accepted → submitting → submitted | failed | expired; or refused; or accepted → cancelled */
     state: text('state').notNull(),
     sentStatus: integer('sent_status'),
+    /** Set only by a refusal whose code is second-level (201 no credit). */
+    refusalDeliveredStatus: integer('refusal_delivered_status'),
     /** Why an acceptance rule refused the message, for the caller and for reports. */
     refusalReason: text('refusal_reason'),
     carrier: text('carrier'),

@@ -19,6 +19,8 @@ export interface AcceptanceFacts {
 export interface Refusal {
   code: number;
   reason: string;
+  /** A second level the refusal sets at once (201: no credit, which the seed files as second level). */
+  deliveredStatus?: number;
 }
 
 type Rule = (f: AcceptanceFacts) => Refusal | undefined;

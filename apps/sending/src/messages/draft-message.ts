@@ -9,7 +9,7 @@ import type { MessageRow } from './message';
 
 export type NewMessageRow = Omit<
   MessageRow,
-  'state' | 'sentStatus' | 'refusalReason' | 'carrierMessageId' | 'createdAt' | 'submittedAt' | 'concatReference'
+  'state' | 'sentStatus' | 'refusalReason' | 'refusalDeliveredStatus' | 'carrierMessageId' | 'createdAt' | 'submittedAt' | 'concatReference'
 >;
 
 export interface MessageDraft {

@@ -15,6 +15,7 @@ export function messageSentEvent(row: MessageRow, partStatuses: common.PartStatu
     correlationId: row.correlationId,
     partStatuses,
     callbackUrl: row.callbackUrl,
+    deliveredStatus: row.refusalDeliveredStatus ?? 0,
     to: row.to,
   }).finish();
 }

@@ -2,7 +2,7 @@ import type { UserPrincipal } from '@sabia/auth';
 import type { Db, DbOrTx } from '@sabia/db';
 import type { AddressPolicy } from '@sabia/webhooks';
 import { AlreadyExistsError } from '@sabia/errors';
-import { SENT_STATUS } from '@sabia/status-codes';
+import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
 import { and, eq, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
@@ -28,10 +28,15 @@ export type ReservePort = (input: {
   carrier: string;
 }) => Promise<'reserved' | 'quota_blocked' | 'no_credit'>;
 
-/** The refusal billing's answer turns into (201 is second-level in the seed; see issue 5). */
+/**
+ * The refusal billing's answer turns into. Quota: 215 CUSTOMER_QUOTA_BLOCKED. No credit: the
+ * seed's 201 NOT_DELIVERED (no credit) is a second-level code, so the message gets first level
+ * 215 (refused before submission, as the quota) and second level 201 at once, and reports and
+ * callbacks show 201 where the seed puts it.
+ */
 export function quotaRefusal(answer: 'quota_blocked' | 'no_credit') {
-  const reason = answer === 'no_credit' ? 'not enough credit (201)' : 'your quota is blocked or used up';
-  return { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason };
+  if (answer === 'no_credit') return { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason: 'not enough credit (201)', deliveredStatus: DELIVERED_STATUS.NOT_DELIVERED_NO_CREDIT };
+  return { code: SENT_STATUS.CUSTOMER_QUOTA_BLOCKED, reason: 'your quota is blocked or used up' };
 }
 
 /** Voids reservations that will not be used (a duplicate lost the race, or storing failed). */

@@ -25,6 +25,7 @@ export async function storeMessages(tx: Tx, decided: Decided[]): Promise<Message
     state: refusal ? 'refused' : 'accepted',
     sentStatus: refusal?.code ?? null,
     refusalReason: refusal?.reason ?? null,
+    refusalDeliveredStatus: refusal?.deliveredStatus ?? null,
     carrierMessageId: null,
     concatReference: null,
     createdAt,

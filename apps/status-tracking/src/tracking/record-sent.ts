@@ -39,15 +39,17 @@ export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
     if (todo.length === 0) return;
     const col = <T>(pick: (s: sendingEvents.MessageSent, f: SentFact) => T) => sql.param(todo.map((f) => pick(f.sent, f)));
     const result = await tx.execute<Record<string, unknown>>(sql`
-      insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, carrier, carrier_message_id, correlation_id, callback_url, "to", sent_status, sent_at)
+      insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, carrier, carrier_message_id, correlation_id, callback_url, "to", sent_status, sent_at, delivered_status, delivered_at)
       select * from unnest(${col((s) => s.messageId)}::uuid[], ${col((s) => s.accountId)}::text[], ${col((s) => s.subaccountId)}::text[],
         ${col((s) => s.parts || 1)}::smallint[], ${col((s) => s.carrier)}::text[], ${col((s) => s.carrierMessageId)}::text[],
         ${col((s) => s.correlationId)}::text[], ${col((s) => s.callbackUrl)}::text[], ${col((s) => s.to)}::text[],
-        ${col((s) => s.sentStatus)}::integer[], ${col((s) => (s.at ?? new Date()).toISOString())}::timestamptz[])
+        ${col((s) => s.sentStatus)}::integer[], ${col((s) => (s.at ?? new Date()).toISOString())}::timestamptz[],
+        ${col((s) => s.deliveredStatus || null)}::integer[], ${col((s) => (s.deliveredStatus ? (s.at ?? new Date()).toISOString() : null))}::timestamptz[])
       on conflict (message_id) do update set
         sent_status = coalesce(ms.sent_status, excluded.sent_status), sent_at = coalesce(ms.sent_at, excluded.sent_at),
         parts = excluded.parts, carrier = excluded.carrier, carrier_message_id = excluded.carrier_message_id,
-        correlation_id = excluded.correlation_id, callback_url = excluded.callback_url, "to" = excluded."to", updated_at = now()
+        correlation_id = excluded.correlation_id, callback_url = excluded.callback_url, "to" = excluded."to",
+        delivered_status = coalesce(ms.delivered_status, excluded.delivered_status), delivered_at = coalesce(ms.delivered_at, excluded.delivered_at), updated_at = now()
       returning *`);
     const rows = new Map(result.rows.map((r) => [String(r.message_id), toRow(r)]));
 
@@ -66,7 +68,12 @@ export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
       history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 1, code: sent.sentStatus, at });
       events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { sentStatus: sent.sentStatus, at, partStatuses: sent.partStatuses }), traceContext: f.traceContext });
       owed.push({ type: 'message.sent', row, at });
-      if (sent.sentStatus === SENT_STATUS.SENT_SUCCESS && row.parts > 1 && row.deliveredStatus === null) {
+      if (sent.deliveredStatus) {
+        // A refusal that is second-level too (201: no credit): both levels at once.
+        history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 2, code: sent.deliveredStatus, detail: 'refused before submission', at });
+        events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { deliveredStatus: sent.deliveredStatus, at }), traceContext: f.traceContext });
+        owed.push({ type: 'message.delivered', row, at });
+      } else if (sent.sentStatus === SENT_STATUS.SENT_SUCCESS && row.parts > 1 && row.deliveredStatus === null) {
         splits.push(sent.messageId);
         const split = { ...row, deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, deliveredAt: at };
         history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 2, code: DELIVERED_STATUS.MESSAGE_SPLIT, detail: `sent in ${row.parts} parts`, at });

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { PartStatus, SentStatus } from "../../common/v1/status_codes";
+import { DeliveredStatus, PartStatus, SentStatus } from "../../common/v1/status_codes";
 
 export const protobufPackage = "sabia.sending.v1";
 
@@ -63,6 +63,8 @@ export interface MessageSent {
   callbackUrl: string;
   /** Destination in E.164. */
   to: string;
+  /** A second level known with the first: a refusal for lack of credit is 201 NOT_DELIVERED. */
+  deliveredStatus: DeliveredStatus;
 }
 
 /** Subject sabia.sending.receipt-received.v1: a carrier delivery receipt (DLR) for a part. */
@@ -261,6 +263,7 @@ function createBaseMessageSent(): MessageSent {
     partStatuses: [],
     callbackUrl: "",
     to: "",
+    deliveredStatus: 0,
   };
 }
 
@@ -301,6 +304,9 @@ export const MessageSent: MessageFns<MessageSent> = {
     }
     if (message.to !== "") {
       writer.uint32(98).string(message.to);
+    }
+    if (message.deliveredStatus !== 0) {
+      writer.uint32(104).int32(message.deliveredStatus);
     }
     return writer;
   },
@@ -414,6 +420,14 @@ export const MessageSent: MessageFns<MessageSent> = {
             message.to = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.deliveredStatus = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -443,6 +457,7 @@ export const MessageSent: MessageFns<MessageSent> = {
     message.partStatuses = object.partStatuses?.map((e) => PartStatus.fromPartial(e)) || [];
     message.callbackUrl = object.callbackUrl ?? "";
     message.to = object.to ?? "";
+    message.deliveredStatus = object.deliveredStatus ?? 0;
     return message;
   },
 };

@@ -1,0 +1,1 @@
+ALTER TABLE "sending"."messages" ADD COLUMN "refusal_delivered_status" integer;
