@@ -140,7 +140,14 @@ describe('carriers over SMPP', () => {
 
   it('routes a ported number to the carrier it moved to', async () => {
     const to = '+5511987650007'; // Vivo range, ported to TIM
-    await sql(`insert into sending.ported_numbers (number, carrier) values ($1, 'tim')`, [to]);
+    const ops = await signToken(PIPELINE_SECRET, { kind: 'service', service: 'ops-cli' });
+    const bad = await p.call(p.clients.sending, p.clients.sending.importPortedNumbers, { ported: [{ number: to, carrier: 'tim' }, { number: 'x', carrier: 'nope' }], unported: [] }, { token: ops }).catch((e: { code: number; details: string }) => e);
+    expect(bad).toMatchObject({ code: 3 });
+    expect((bad as { details: string }).details).toMatch(/ported\[1\]\.number/);
+    expect((bad as { details: string }).details).toMatch(/ported\[1\]\.carrier: no carrier nope/);
+    await expect(p.call(p.clients.sending, p.clients.sending.importPortedNumbers, { ported: [{ number: to, carrier: 'tim' }], unported: [] }, { token })).rejects.toMatchObject({ code: 7 });
+    const imported = await p.call(p.clients.sending, p.clients.sending.importPortedNumbers, { ported: [{ number: to, carrier: 'tim' }], unported: [] }, { token: ops });
+    expect(imported).toEqual({ ported: 1, unported: 0 });
     const { message } = await send({ to });
     await eventually(message!.id, (s) => (s.deliveredStatus ? s : undefined), 'the receipt');
     expect(await submitsTo('tim', to)).toHaveLength(1);

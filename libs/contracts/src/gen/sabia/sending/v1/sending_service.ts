@@ -296,6 +296,28 @@ export interface Message {
   correlationId: string;
 }
 
+export interface ImportPortedNumbersRequest {
+  /** Numbers and the carrier each now belongs to (at most 10,000 per call). */
+  ported: PortedNumber[];
+  /** Numbers that are back in their range's carrier. */
+  unported: string[];
+}
+
+/** A number and the carrier it moved to. */
+export interface PortedNumber {
+  /** E.164. */
+  number: string;
+  /** A carrier id of the carriers file (vivo, claro, …). */
+  carrier: string;
+}
+
+export interface ImportPortedNumbersResponse {
+  /** Rows written (new or changed carrier). */
+  ported: number;
+  /** Rows removed. */
+  unported: number;
+}
+
 function createBaseCustomerSettings(): CustomerSettings {
   return {
     subaccountId: "",
@@ -2617,6 +2639,207 @@ export const Message: MessageFns<Message> = {
   },
 };
 
+function createBaseImportPortedNumbersRequest(): ImportPortedNumbersRequest {
+  return { ported: [], unported: [] };
+}
+
+export const ImportPortedNumbersRequest: MessageFns<ImportPortedNumbersRequest> = {
+  encode(message: ImportPortedNumbersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.ported) {
+      PortedNumber.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.unported) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportPortedNumbersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportPortedNumbersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ported.push(PortedNumber.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.unported.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ImportPortedNumbersRequest>, I>>(base?: I): ImportPortedNumbersRequest {
+    return ImportPortedNumbersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportPortedNumbersRequest>, I>>(object: I): ImportPortedNumbersRequest {
+    const message = createBaseImportPortedNumbersRequest();
+    message.ported = object.ported?.map((e) => PortedNumber.fromPartial(e)) || [];
+    message.unported = object.unported?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBasePortedNumber(): PortedNumber {
+  return { number: "", carrier: "" };
+}
+
+export const PortedNumber: MessageFns<PortedNumber> = {
+  encode(message: PortedNumber, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.carrier !== "") {
+      writer.uint32(18).string(message.carrier);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PortedNumber {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePortedNumber();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.carrier = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<PortedNumber>, I>>(base?: I): PortedNumber {
+    return PortedNumber.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PortedNumber>, I>>(object: I): PortedNumber {
+    const message = createBasePortedNumber();
+    message.number = object.number ?? "";
+    message.carrier = object.carrier ?? "";
+    return message;
+  },
+};
+
+function createBaseImportPortedNumbersResponse(): ImportPortedNumbersResponse {
+  return { ported: 0, unported: 0 };
+}
+
+export const ImportPortedNumbersResponse: MessageFns<ImportPortedNumbersResponse> = {
+  encode(message: ImportPortedNumbersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ported !== 0) {
+      writer.uint32(8).uint32(message.ported);
+    }
+    if (message.unported !== 0) {
+      writer.uint32(16).uint32(message.unported);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportPortedNumbersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportPortedNumbersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ported = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.unported = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<ImportPortedNumbersResponse>, I>>(base?: I): ImportPortedNumbersResponse {
+    return ImportPortedNumbersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportPortedNumbersResponse>, I>>(object: I): ImportPortedNumbersResponse {
+    const message = createBaseImportPortedNumbersResponse();
+    message.ported = object.ported ?? 0;
+    message.unported = object.unported ?? 0;
+    return message;
+  },
+};
+
 /** Sends SMS for the tenant named in the caller's token. */
 export type SendingServiceService = typeof SendingServiceService;
 export const SendingServiceService = {
@@ -2740,6 +2963,21 @@ export const SendingServiceService = {
       Buffer.from(ModifyOptOutsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ModifyOptOutsResponse => ModifyOptOutsResponse.decode(value),
   },
+  /**
+   * Records numbers that moved to another carrier (the portability base), overriding the
+   * number ranges; and forgets numbers that moved back. Operators only (service token).
+   */
+  importPortedNumbers: {
+    path: "/sabia.sending.v1.SendingService/ImportPortedNumbers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ImportPortedNumbersRequest): Buffer =>
+      Buffer.from(ImportPortedNumbersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ImportPortedNumbersRequest => ImportPortedNumbersRequest.decode(value),
+    responseSerialize: (value: ImportPortedNumbersResponse): Buffer =>
+      Buffer.from(ImportPortedNumbersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ImportPortedNumbersResponse => ImportPortedNumbersResponse.decode(value),
+  },
   /** A subaccount's opt-out list. */
   listOptOuts: {
     path: "/sabia.sending.v1.SendingService/ListOptOuts" as const,
@@ -2782,6 +3020,11 @@ export interface SendingServiceServer extends UntypedServiceImplementation {
   listBlockedNumbers: handleUnaryCall<ListBlockedNumbersRequest, ListBlockedNumbersResponse>;
   /** Adds numbers to and removes numbers from a subaccount's opt-out list (code 204). */
   modifyOptOuts: handleUnaryCall<ModifyOptOutsRequest, ModifyOptOutsResponse>;
+  /**
+   * Records numbers that moved to another carrier (the portability base), overriding the
+   * number ranges; and forgets numbers that moved back. Operators only (service token).
+   */
+  importPortedNumbers: handleUnaryCall<ImportPortedNumbersRequest, ImportPortedNumbersResponse>;
   /** A subaccount's opt-out list. */
   listOptOuts: handleUnaryCall<ListOptOutsRequest, ListOptOutsResponse>;
 }
@@ -2955,6 +3198,25 @@ export interface SendingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ModifyOptOutsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records numbers that moved to another carrier (the portability base), overriding the
+   * number ranges; and forgets numbers that moved back. Operators only (service token).
+   */
+  importPortedNumbers(
+    request: ImportPortedNumbersRequest,
+    callback: (error: ServiceError | null, response: ImportPortedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  importPortedNumbers(
+    request: ImportPortedNumbersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ImportPortedNumbersResponse) => void,
+  ): ClientUnaryCall;
+  importPortedNumbers(
+    request: ImportPortedNumbersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ImportPortedNumbersResponse) => void,
   ): ClientUnaryCall;
   /** A subaccount's opt-out list. */
   listOptOuts(
