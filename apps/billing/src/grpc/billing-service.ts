@@ -92,12 +92,15 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
         tenantId: req.accountId,
         subaccountId: req.subaccountId,
         quotaAccountId: await books.quotas.accountFor(req.accountId),
-        items: await Promise.all(
-          req.items.map(async (i) => {
-            const price = await smsPrice(req.accountId, i.country, i.carrier);
-            return { messageId: i.messageId, parts: i.parts, partPrice: price.unitPrice, priceId: price.priceId, carrier: i.carrier || undefined, country: i.country };
-          }),
-        ),
+        items: await (async () => {
+          const currency = await currencyOf(req.accountId);
+          const price = await priceBook.pricer();
+          const at = new Date();
+          return req.items.map((i) => {
+            const p = price({ accountId: req.accountId, channel: 'sms', country: i.country, carrier: i.carrier, currency, at });
+            return { messageId: i.messageId, parts: i.parts, partPrice: p.unitPrice, priceId: p.priceId, carrier: i.carrier || undefined, country: i.country };
+          });
+        })(),
         currency: await currencyOf(req.accountId),
         timeoutAt: new Date(Date.now() + config.PENDING_TIMEOUT_HOURS * 3600_000),
       });

@@ -44,11 +44,9 @@ export async function reserveBatch(
     const { customerId, revenueId } = await ensureAccounts(tx, input.tenantId, input.currency);
     const [customer] = await tx.select().from(accounts).where(eq(accounts.id, customerId)).for('update');
     const ids = input.items.map((i) => i.messageId);
-    const reservedBefore = await tx
-      .select({ messageId: transfers.messageId })
-      .from(transfers)
-      .where(and(sql`${transfers.messageId} = any(${sql.param(ids)}::text[])`, eq(transfers.kind, 'pending'), eq(transfers.part, 1)));
-    const already = new Set(reservedBefore.map((r) => r.messageId!));
+    const reservedBefore = await tx.execute<{ message_id: string }>(sql`
+      select message_id from ${transfers} where message_id = any(${sql.param(ids)}::text[]) and kind = 'pending' and part = 1`);
+    const already = new Set(reservedBefore.rows.map((r) => r.message_id));
     let room = customer!.kind === 'customer_prepaid' ? available(customer!) : undefined;
     // The month's quota, in parts (locked like the money account: concurrent batches queue).
     let quotaRoom: bigint | undefined;

@@ -26,7 +26,26 @@ export class PriceBook {
   ) {}
 
   async priceOf(q: PriceQuery): Promise<UnitPrice> {
-    const row = pickPrice(await this.all(), q);
+    return this.resolve(await this.all(), q);
+  }
+
+  /**
+   * A pricer for many queries at once (a batch of 10,000 recipients): the rows are read once
+   * and each distinct destination is priced once.
+   */
+  async pricer(): Promise<(q: PriceQuery) => UnitPrice> {
+    const rows = await this.all();
+    const memo = new Map<string, UnitPrice>();
+    return (q) => {
+      const key = `${q.accountId}\u0000${q.channel}\u0000${q.country}\u0000${q.carrier}\u0000${q.currency}`;
+      let price = memo.get(key);
+      if (!price) memo.set(key, (price = this.resolve(rows, q)));
+      return price;
+    };
+  }
+
+  private resolve(rows: PriceRow[], q: PriceQuery): UnitPrice {
+    const row = pickPrice(rows, q);
     return row ? { unitPrice: row.unitPrice, priceId: row.id } : { unitPrice: this.fallback.unitPrice, priceId: 'config-default' };
   }
 

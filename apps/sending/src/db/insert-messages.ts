@@ -11,8 +11,13 @@ export type MessageInsert = typeof messages.$inferInsert & { state: string; crea
  */
 export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<void> {
   if (rows.length === 0) return;
+  await tx.execute(insertMessagesSql(rows));
+}
+
+/** The INSERT itself, for callers that fold it into a bigger statement. */
+export function insertMessagesSql(rows: MessageInsert[]) {
   const col = <T>(pick: (r: MessageInsert) => T) => sql.param(rows.map(pick));
-  await tx.execute(sql`
+  return sql`
     insert into ${messages} (id, account_id, subaccount_id, user_id, "to", text, encoding, parts, state,
       sent_status, refusal_reason, correlation_id, callback_url, idempotency_key, request_hash, trace_id,
       batch_id, batch_index, expires_at, created_at, carrier, refusal_delivered_status)
@@ -25,5 +30,5 @@ export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<voi
       ${col((r) => r.idempotencyKey)}::text[], ${col((r) => r.requestHash)}::text[], ${col((r) => r.traceId ?? '')}::text[],
       ${col((r) => r.batchId ?? null)}::uuid[], ${col((r) => r.batchIndex ?? null)}::integer[],
       ${col((r) => r.expiresAt?.toISOString() ?? null)}::timestamptz[], ${col((r) => r.createdAt.toISOString())}::timestamptz[],
-      ${col((r) => r.carrier ?? null)}::text[], ${col((r) => r.refusalDeliveredStatus ?? null)}::integer[])`);
+      ${col((r) => r.carrier ?? null)}::text[], ${col((r) => r.refusalDeliveredStatus ?? null)}::integer[])`;
 }

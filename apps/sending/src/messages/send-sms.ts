@@ -4,17 +4,19 @@ import type { AddressPolicy } from '@sabia/webhooks';
 import { AlreadyExistsError } from '@sabia/errors';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { getSettings } from '../customers/get-settings';
+import type { CustomerSettings } from '../customers/settings';
 import type { Router } from '../routing/router';
 import { toE164 } from '../customers/phone-number';
 import { messages } from '../db';
 import { checkCallbackUrl } from './callback-url';
-import { destinationFacts } from './destination-facts';
+import { destinationFacts, type DestinationFacts } from './destination-facts';
 import { draftMessage } from './draft-message';
 import { toMessage, type Message, type MessageRow } from './message';
-import { storeMessages } from './store-messages';
+import { readChecks } from './read-checks';
+import { storeOne } from './store-messages';
 import { expiryOf, validateSendInput, type SendSmsInput } from './validate-send';
 
 /** Billing's reservation, as sending needs it (a port: the gRPC client in production). */
@@ -49,10 +51,10 @@ export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
  * commit together, after billing reserved its parts. The same idempotency key with the same
  * request returns the original message, refused or not.
  *
- * The checks and billing's reservation run before the transaction, so no database connection
- * waits on billing; the short transaction that stores the message takes an advisory lock on
- * the key and looks again, so of concurrent duplicates exactly one stores and the others
- * release what they reserved and return the stored message.
+ * Two statements and billing's reservation in between, so no database connection waits on
+ * billing: one reads every check (readChecks), one stores the message with its event
+ * (storeOne). The unique index on the idempotency key decides between concurrent duplicates:
+ * exactly one stores; the others release what they reserved and return the stored message.
  */
 export async function sendSms(
   deps: { db: Db; reserve: ReservePort; release: ReleasePort; router: Router; urlPolicy?: AddressPolicy },
@@ -61,17 +63,10 @@ export async function sendSms(
 ): Promise<Message> {
   const input = validateSendInput(raw);
   const requestHash = hashRequest([input.to, input.text, input.correlationId, input.callbackUrl, input.validitySeconds]);
-  // The checks read on one connection (one pool acquisition instead of three).
-  const checked = await deps.db.transaction(
-    async (tx) => {
-      const replay = await findByKey(tx, principal.accountId, input.idempotencyKey);
-      if (replay) return { replay };
-      const { settings } = await getSettings(tx, principal.accountId, principal.subaccountId);
-      const to = toE164(input.to, settings.allowNationalNumbers ? settings : undefined);
-      return { settings, to, facts: await destinationFacts(tx, principal.accountId, principal.subaccountId, to) };
-    },
-    { accessMode: 'read only' },
-  );
+  // Numbers given with their country code (nearly all) take one statement for every check;
+  // national numbers need the settings first, so they take the longer read.
+  const international = /^\s*(\+|00)/.test(input.to);
+  const checked = international ? await fastChecks(deps.db, principal, input) : await slowChecks(deps.db, principal, input);
   if (checked.replay) return answerReplay(checked.replay, requestHash);
   const draft = draftMessage({
     principal,
@@ -96,25 +91,41 @@ export async function sendSms(
   }
   const releaseOurs = () => (reserved ? deps.release([draft.row.id]).catch(() => undefined) : undefined);
 
-  let outcome: { existing?: MessageRow; stored?: MessageRow };
+  let stored: MessageRow | undefined;
   try {
-    outcome = await deps.db.transaction(async (tx) => {
-      // Serialises requests with one key: the first to get here stores, the others find it.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${principal.accountId}), hashtext(${input.idempotencyKey}))`);
-      const existing = await findByKey(tx, principal.accountId, input.idempotencyKey);
-      if (existing) return { existing };
-      const [stored] = await storeMessages(tx, [draft]);
-      return { stored };
-    });
+    // One statement: of concurrent requests with one key, the unique index lets one store.
+    stored = await storeOne(deps.db, draft);
   } catch (err) {
     await releaseOurs();
     throw err;
   }
-  if (outcome.existing) {
+  if (!stored) {
     await releaseOurs();
-    return answerReplay(outcome.existing, requestHash);
+    return answerReplay((await findByKey(deps.db, principal.accountId, input.idempotencyKey))!, requestHash);
   }
-  return toMessage(outcome.stored!);
+  return toMessage(stored);
+}
+
+type Checked = { replay?: MessageRow; settings?: CustomerSettings; to?: string; facts?: DestinationFacts };
+
+async function fastChecks(db: Db, principal: UserPrincipal, input: { to: string; idempotencyKey: string }): Promise<Checked> {
+  const to = toE164(input.to);
+  const checks = await readChecks(db, principal, input.idempotencyKey, to);
+  if (checks.replay) return { replay: await findByKey(db, principal.accountId, input.idempotencyKey) };
+  return { settings: checks.settings, to, facts: checks.facts };
+}
+
+async function slowChecks(db: Db, principal: UserPrincipal, input: { to: string; idempotencyKey: string }): Promise<Checked> {
+  return db.transaction(
+    async (tx) => {
+      const replay = await findByKey(tx, principal.accountId, input.idempotencyKey);
+      if (replay) return { replay };
+      const { settings } = await getSettings(tx, principal.accountId, principal.subaccountId);
+      const to = toE164(input.to, settings.allowNationalNumbers ? settings : undefined);
+      return { settings, to, facts: await destinationFacts(tx, principal.accountId, principal.subaccountId, to) };
+    },
+    { accessMode: 'read only' },
+  );
 }
 
 async function findByKey(db: DbOrTx, accountId: string, key: string): Promise<MessageRow | undefined> {

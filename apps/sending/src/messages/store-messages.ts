@@ -1,8 +1,9 @@
-import { enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { enqueueEvents, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
-import type { Tx } from '@sabia/db';
+import type { Db, Tx } from '@sabia/db';
+import { sql } from 'drizzle-orm';
 import { outbox } from '../db';
-import { insertMessages } from '../db/insert-messages';
+import { insertMessages, insertMessagesSql } from '../db/insert-messages';
 import type { Refusal } from './acceptance';
 import type { NewMessageRow } from './draft-message';
 import type { MessageRow } from './message';
@@ -19,8 +20,37 @@ export interface Decided {
  * MessageSent with their code (status tracking records it; nothing is submitted or billed).
  */
 export async function storeMessages(tx: Tx, decided: Decided[]): Promise<MessageRow[]> {
+  const stored = rowsOf(decided);
+  await insertMessages(tx, stored);
+  await enqueueEvents(tx, outbox, stored.map(eventOf));
+  return stored;
+}
+
+/**
+ * One message and its event in ONE statement (no transaction round trips): the insert skips
+ * a message whose idempotency key is already taken (the unique index decides between
+ * concurrent duplicates), and the event is written only with the message it announces.
+ * Returns the stored row, or undefined when the key was taken.
+ */
+export async function storeOne(db: Db, decided: Decided): Promise<MessageRow | undefined> {
+  const [row] = rowsOf([decided]);
+  const result = await db.execute<{ stored: number }>(sql`
+    with m as (
+      ${insertMessagesSql([row!])}
+      on conflict (account_id, idempotency_key) do nothing
+      returning id
+    ), o as (
+      ${outboxInsertSql(outbox, [eventOf(row!)])}
+      where exists (select 1 from m)
+      returning 1
+    )
+    select (select count(*) from m)::int as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o limit 1) as notified`);
+  return result.rows[0]!.stored === 1 ? row : undefined;
+}
+
+function rowsOf(decided: Decided[]): MessageRow[] {
   const createdAt = new Date();
-  const stored: MessageRow[] = decided.map(({ row, refusal }) => ({
+  return decided.map(({ row, refusal }) => ({
     ...row,
     state: refusal ? 'refused' : 'accepted',
     sentStatus: refusal?.code ?? null,
@@ -31,22 +61,20 @@ export async function storeMessages(tx: Tx, decided: Decided[]): Promise<Message
     createdAt,
     submittedAt: null,
   }));
-  await insertMessages(tx, stored);
-  const events: OutgoingEvent[] = stored.map((row) =>
-    row.state === 'refused'
-      ? { subject: SUBJECTS.messageSent, payload: messageSentEvent(row) }
-      : {
-          subject: SUBJECTS.messageAccepted,
-          payload: sendingEvents.MessageAccepted.encode({
-            messageId: row.id,
-            accountId: row.accountId,
-            subaccountId: row.subaccountId,
-            to: row.to,
-            parts: row.parts,
-            acceptedAt: createdAt,
-          }).finish(),
-        },
-  );
-  await enqueueEvents(tx, outbox, events);
-  return stored;
+}
+
+/** Accepted: MessageAccepted (the dispatcher submits it). Refused: MessageSent with its code. */
+function eventOf(row: MessageRow): OutgoingEvent {
+  if (row.state === 'refused') return { subject: SUBJECTS.messageSent, payload: messageSentEvent(row) };
+  return {
+    subject: SUBJECTS.messageAccepted,
+    payload: sendingEvents.MessageAccepted.encode({
+      messageId: row.id,
+      accountId: row.accountId,
+      subaccountId: row.subaccountId,
+      to: row.to,
+      parts: row.parts,
+      acceptedAt: row.createdAt,
+    }).finish(),
+  };
 }

@@ -22,6 +22,22 @@ export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).sc
  * One statement whatever the count (arrays through unnest: a batch of 10,000 events is one
  * round trip and no per-row query building). Returns the event ids (also their Nats-Msg-Id).
  */
+/**
+ * The outbox INSERT for these events as a statement fragment, for callers that fold it into a
+ * bigger statement (one round trip for a whole accept). Pair it with a pg_notify on
+ * outboxChannel(table) in the same statement.
+ */
+export function outboxInsertSql(table: OutboxTable, events: OutgoingEvent[]) {
+  const ids = events.map(() => uuidv7());
+  const active = JSON.stringify(currentTraceHeaders());
+  const headers = events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
+  return sql`
+    insert into ${table} (id, subject, payload, headers)
+    select id, subject, payload, headers::jsonb
+    from unnest(${sql.param(ids)}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
+                ${sql.param(events.map((e) => Buffer.from(e.payload)))}::bytea[], ${sql.param(headers)}::text[]) as t(id, subject, payload, headers)`;
+}
+
 export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: OutgoingEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => uuidv7());
