@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { ensureInfra, type Infra } from './infra';
 import { runDemo } from './lib/demo';
 import { bold, dim, green, prefixer, red } from './lib/log';
-import { isListening, waitForPort } from './lib/net';
+import { canBind, isListening, waitForPort, waitUntil } from './lib/net';
 import { repoRoot, statePath } from './lib/paths';
 import { isRunning } from './lib/proc';
 import { PORTS, SMPP, serviceSpecs, Supervisor, type Running } from './lib/services';
@@ -68,6 +68,14 @@ async function main(): Promise<void> {
   for (const spec of specs) {
     for (const port of spec.ports) {
       if (await isListening(port)) throw new Error(`port ${port} (${spec.name}) is already in use — is another \`npm run up\` running?`);
+      if (!(await canBind(port))) {
+        // Held by a connection (not a listener): it goes away by itself within a minute.
+        say('up', dim(`port ${port} is held by a closing connection; waiting for it…`));
+        await waitUntil(`port ${port} to be free`, () => canBind(port), {
+          timeoutMs: 90_000,
+          progress: (s) => say('up', dim(`still waiting for port ${port}… ${s} s`)),
+        });
+      }
     }
     const entry = `apps/${spec.name}/src/main.ts`;
     if (!existsSync(join(repoRoot, entry))) throw new Error(`${entry} does not exist — cannot start ${spec.name}`);

@@ -1,6 +1,6 @@
 // TCP probes. A port that accepts a connection is our readiness signal for NATS, the services'
 // gRPC/SMPP/HTTP listeners, and the "is something already running here?" question.
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** True when host:port accepts a TCP connection within timeoutMs. */
 export function isListening(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
@@ -49,3 +49,16 @@ export function waitForPort(what: string, port: number, opts: WaitOptions): Prom
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * True when a listener could bind host:port now. Our fixed ports lie inside Linux's ephemeral
+ * range, so an outgoing connection (or one closing) may hold one for a while without anything
+ * listening on it.
+ */
+export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
