@@ -49,9 +49,9 @@ export function startDispatcher(deps: DispatcherDeps) {
   return startBatchConsumer({
     bus: deps.bus,
     logger: deps.logger,
-    maxBatch: 64,
+    maxBatch: 128,
     maxWaitMs: 2,
-    concurrency: 4,
+    concurrency: 6,
     spec: { domain: 'sending', durable: 'sending-dispatcher', subject: SUBJECTS.messageAccepted, maxDeliver: MAX_ATTEMPTS },
     handleBatch: (events) => dispatchBatch(deps, events),
   });
