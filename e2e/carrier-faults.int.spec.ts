@@ -2,7 +2,6 @@
 // send receipts twice, or drop the bind mid-window. Every message must still reach its final
 // status exactly once and be billed once.
 import { DeliveredStatus, SentStatus } from '@sabia/contracts';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, waitFor, type Pipeline } from '@sabia/testing';
 
@@ -31,15 +30,7 @@ const delivered = (id: string, timeoutMs = 30_000) =>
     return status?.sentStatus && status.deliveredStatus ? status : undefined;
   }, `both levels of ${id}`, timeoutMs);
 
-async function sql(query: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: p.db.url });
-  await client.connect();
-  try {
-    return (await client.query(query, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (query: string, params: unknown[] = []) => p.query(query, params);
 
 const billedOnce = (id: string) =>
   waitFor(async () => {

@@ -5,11 +5,9 @@ import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { connectBus, SUBJECTS } from '@sabia/bus';
 import { DeliveredStatus, incidentEvents, SentStatus, type sending } from '@sabia/contracts';
 import { callServerStream } from '@sabia/grpc-kit';
-import { spawn } from 'node:child_process';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '@sabia/auth';
-import { PIPELINE_SECRET, REPO_ROOT, startPipeline, testEnv, waitFor, type Pipeline } from '@sabia/testing';
+import { PIPELINE_SECRET, startPipeline, testEnv, waitFor, type Pipeline } from '@sabia/testing';
 
 let p: Pipeline;
 let token: string;
@@ -53,15 +51,7 @@ const submitsTo = async (systemId: string, to: string): Promise<SimSubmit[]> => 
   return all.filter((s) => s.to === to.replace('+', ''));
 };
 
-async function sql(query: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: p.db.url });
-  await client.connect();
-  try {
-    return (await client.query(query, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (query: string, params: unknown[] = []) => p.query(query, params);
 
 // GSM-7 and over 160 septets: two concatenated parts (153 + the rest).
 const LONG = 'Sua fatura de novembro fechou em R$ 152,30 e vence no dia 10. Pague pelo app, pelo Pix ou no boleto enviado por e-mail. Duvidas? Responda esta mensagem ou ligue 4004-0000 a qualquer hora.';
@@ -199,15 +189,7 @@ describe('reports over the messages above', () => {
   });
 
   it('prints the consolidated report and exports the CSV from the CLI', async () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: p.cliEnv('acme') });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c));
-        child.stderr.on('data', (c: Buffer) => (stderr += c));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (args: string[]) => p.runCli('acme', args);
     const table = await run(['report', '--from', day(-1), '--to', day(1), '--tz', 'UTC']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/algar\s+2 SENT_SUCCESS/);
@@ -271,14 +253,7 @@ describe('incident windows', () => {
 });
 
 describe('invoices', () => {
-  const runCli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: p.cliEnv('acme') });
-      let stdout = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c));
-      child.stderr.on('data', (c: Buffer) => (stdout += c));
-      child.on('close', (code) => resolve({ code, stdout }));
-    });
+  const runCli = (args: string[]) => p.runCli('acme', args);
 
   it('invoices the month exactly as posted, finalizes it with a number and corrects it with a credit note', async () => {
     const period = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
@@ -306,14 +281,7 @@ describe('invoices', () => {
 });
 
 describe('reconciliation', () => {
-  const runCli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: p.cliEnv('acme') });
-      let stdout = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c));
-      child.stderr.on('data', (c: Buffer) => (stdout += c));
-      child.on('close', (code) => resolve({ code, stdout }));
-    });
+  const runCli = (args: string[]) => p.runCli('acme', args);
   const period = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
 
   it('finds nothing wrong after everything above, message by message', async () => {

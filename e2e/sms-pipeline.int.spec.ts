@@ -1,7 +1,6 @@
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { DeliveredStatus, SentStatus, type sending } from '@sabia/contracts';
 
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, waitFor, type Pipeline } from '@sabia/testing';
 
@@ -29,14 +28,8 @@ const grpcCode = (promise: Promise<unknown>) =>
   promise.then(() => 'OK', (err: ServiceError) => grpcStatus[err.code]);
 
 async function countMessages(where = 'true'): Promise<number> {
-  const client = new pg.Client({ connectionString: p.db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`select count(*)::int as n from sending.messages where ${where}`);
-    return rows[0].n;
-  } finally {
-    await client.end();
-  }
+  const [row] = await p.query(`select count(*)::int as n from sending.messages where ${where}`);
+  return row.n;
 }
 
 describe('one SMS through the real services', () => {

@@ -1,4 +1,5 @@
 import type { Db } from '@sabia/db';
+import { TtlCache } from '@sabia/runtime';
 import { FailedPreconditionError, InvalidArgumentError } from '@sabia/errors';
 import { and, eq, ne } from 'drizzle-orm';
 import { billingProfiles, transfers } from '../db';
@@ -9,25 +10,24 @@ import { billingProfiles, transfers } from '../db';
  * only be chosen before its first transfer.
  */
 export class CurrencyBook {
-  private readonly cache = new Map<string, { at: number; value: Promise<string> }>();
+  private readonly cache: TtlCache<string, string>;
 
   constructor(
     private readonly db: Db,
     private readonly fallback: string,
-    private readonly ttlMs = 10_000,
-  ) {}
+    ttlMs = 10_000,
+  ) {
+    this.cache = new TtlCache(ttlMs);
+  }
 
   currencyOf(tenantId: string): Promise<string> {
-    const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
-    const value = this.db
-      .select({ currency: billingProfiles.currency })
-      .from(billingProfiles)
-      .where(eq(billingProfiles.tenantId, tenantId))
-      .then((rows) => rows[0]?.currency ?? this.fallback);
-    value.catch(() => this.cache.delete(tenantId));
-    this.cache.set(tenantId, { at: Date.now(), value });
-    return value;
+    return this.cache.get(tenantId, () =>
+      this.db
+        .select({ currency: billingProfiles.currency })
+        .from(billingProfiles)
+        .where(eq(billingProfiles.tenantId, tenantId))
+        .then((rows) => rows[0]?.currency ?? this.fallback),
+    );
   }
 
   forget(tenantId: string): void {

@@ -1,4 +1,5 @@
 import type { Db } from '@sabia/db';
+import { TtlCache } from '@sabia/runtime';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, quotas } from '../db';
 import { quotaAccountId, quotaPeriod } from './quota-period';
@@ -11,13 +12,15 @@ import { quotaAccountId, quotaPeriod } from './quota-period';
  * Tenants' quotas are held for ttlMs (SetQuota through this replica clears them at once).
  */
 export class QuotaBook {
-  private readonly limits = new Map<string, { at: number; value: Promise<bigint | undefined> }>();
+  private readonly limits: TtlCache<string, bigint | undefined>;
   private readonly knownAccounts = new Set<string>();
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs = 10_000,
-  ) {}
+    ttlMs = 10_000,
+  ) {
+    this.limits = new TtlCache(ttlMs);
+  }
 
   async accountFor(tenantId: string, at = new Date()): Promise<string | undefined> {
     const limit = await this.limitOf(tenantId);
@@ -38,16 +41,13 @@ export class QuotaBook {
   }
 
   private limitOf(tenantId: string): Promise<bigint | undefined> {
-    const hit = this.limits.get(tenantId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
-    const value = this.db
-      .select({ monthlyParts: quotas.monthlyParts })
-      .from(quotas)
-      .where(eq(quotas.tenantId, tenantId))
-      .then((rows) => rows[0]?.monthlyParts);
-    value.catch(() => this.limits.delete(tenantId));
-    this.limits.set(tenantId, { at: Date.now(), value });
-    return value;
+    return this.limits.get(tenantId, () =>
+      this.db
+        .select({ monthlyParts: quotas.monthlyParts })
+        .from(quotas)
+        .where(eq(quotas.tenantId, tenantId))
+        .then((rows) => rows[0]?.monthlyParts),
+    );
   }
 }
 

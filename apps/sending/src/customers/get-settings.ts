@@ -31,6 +31,11 @@ export async function getSettings(db: DbOrTx, accountId: string, subaccountId: s
     .select()
     .from(customerSettings)
     .where(and(eq(customerSettings.accountId, accountId), inArray(customerSettings.subaccountId, [subaccountId, ''])));
+  return effectiveSettings(rows, subaccountId);
+}
+
+/** Of an account's default row and a subaccount's own row, the one in force. */
+export function effectiveSettings(rows: readonly Row[], subaccountId: string): EffectiveSettings {
   const own = rows.find((r) => r.subaccountId === subaccountId && subaccountId !== '');
   if (own) return { settings: fromRow(own), source: 'subaccount', row: own };
   const account = rows.find((r) => r.subaccountId === '');

@@ -1,9 +1,12 @@
 import type { UserPrincipal } from '@sabia/auth';
 import type { Db } from '@sabia/db';
 import { sql } from 'drizzle-orm';
-import { DEFAULT_SETTINGS, type CustomerSettings } from '../customers/settings';
+import { effectiveSettings } from '../customers/get-settings';
+import type { CustomerSettings } from '../customers/settings';
 import { blockedNumbers, customerSettings, messages, optOuts, portedNumbers } from '../db';
 import type { DestinationFacts } from './destination-facts';
+
+type SettingsRow = typeof customerSettings.$inferSelect;
 
 export interface Checks {
   /** A message with this idempotency key exists (the caller fetches it to answer the replay). */
@@ -29,29 +32,13 @@ export async function readChecks(db: Db, principal: UserPrincipal, idempotencyKe
       exists(select 1 from ${optOuts} where account_id = ${accountId} and subaccount_id = ${subaccountId} and number = ${to}) as opted_out,
       (select carrier from ${portedNumbers} where number = ${to}) as ported_to`);
   const row = result.rows[0]!;
-  const rows = row.settings ?? [];
-  const own = rows.find((r) => r.subaccount_id === subaccountId && subaccountId !== '');
-  const account = rows.find((r) => r.subaccount_id === '');
-  const chosen = own ?? account;
+  // json_agg gives the columns' snake_case names; the settings rows use drizzle's camelCase.
+  const rows = (row.settings ?? []).map(
+    (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v])) as SettingsRow,
+  );
   return {
     replay: row.replay,
-    settings: chosen ? settingsOf(chosen) : DEFAULT_SETTINGS,
+    settings: effectiveSettings(rows, subaccountId).settings,
     facts: { blocked: row.blocked, optedOut: row.opted_out, portedTo: row.ported_to ?? undefined },
-  };
-}
-
-/** A customer_settings row as json_agg gives it (snake_case). */
-function settingsOf(r: Record<string, unknown>): CustomerSettings {
-  return {
-    allowedCountries: r.allowed_countries as string[],
-    forbiddenWords: r.forbidden_words as string[],
-    accentsEnabled: r.accents_enabled as boolean,
-    maxChars: Number(r.max_chars),
-    defaultCallbackUrl: String(r.default_callback_url),
-    allowNationalNumbers: r.allow_national_numbers as boolean,
-    defaultCountry: String(r.default_country),
-    moUrl: String(r.mo_url),
-    optOutKeywords: r.opt_out_keywords as string[],
-    optInKeywords: r.opt_in_keywords as string[],
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '@sabia/db';
+import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks } from '../db';
 
@@ -14,49 +15,32 @@ export interface FinishedAttempt {
   finishedAt: Date | null;
 }
 
-const MAX_BATCH = 128;
-const MAX_WAIT_MS = 5;
-
 /**
  * Writes callback attempts and the callbacks' new states a few milliseconds at a time, in one
  * statement (atomic: an attempt is never recorded without its callback's new state). At
  * hundreds of callbacks a second this is the difference between one commit per callback and
  * one per batch.
  */
-export class AttemptRecorder {
-  private waiting: Array<{ item: FinishedAttempt; done(err?: unknown): void }> = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly db: Db) {}
+export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
+  constructor(db: Db) {
+    super((attempts) => recordAttempts(db, attempts), { maxBatch: 128, maxWaitMs: 5 });
+  }
 
   record(item: FinishedAttempt): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ item, done: (err) => (err ? reject(err) : resolve()) });
-      if (this.waiting.length >= MAX_BATCH) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), MAX_WAIT_MS);
-    });
+    return this.add(item);
   }
+}
 
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.waiting.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    const col = <T>(pick: (a: FinishedAttempt) => T) => sql.param(batch.map((b) => pick(b.item)));
-    this.db
-      .execute(sql`
-        with attempt as (
-          insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
-          select * from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
-        )
-        update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at
-        from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.attempts)}::integer[], ${col((a) => a.state)}::text[],
-          ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[]) as t(id, attempts, state, next_at, finished_at)
-        where c.id = t.id`)
-      .then(
-        () => batch.forEach((b) => b.done()),
-        (err) => batch.forEach((b) => b.done(err)),
-      );
-    if (this.waiting.length > 0) this.timer = setTimeout(() => this.flush(), MAX_WAIT_MS);
-  }
+async function recordAttempts(db: Db, batch: FinishedAttempt[]): Promise<void[]> {
+  const col = <T>(pick: (a: FinishedAttempt) => T) => sql.param(batch.map(pick));
+  await db.execute(sql`
+    with attempt as (
+      insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
+      select * from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
+    )
+    update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at
+    from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.attempts)}::integer[], ${col((a) => a.state)}::text[],
+      ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[]) as t(id, attempts, state, next_at, finished_at)
+    where c.id = t.id`);
+  return batch.map(() => undefined);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '@sabia/db';
+import { TtlCache } from '@sabia/runtime';
 import { and, eq } from 'drizzle-orm';
 import { disabledEndpoints } from '../db';
 import { activeSecrets, type ActiveSecret } from './webhook-secrets';
@@ -10,20 +11,23 @@ import { activeSecrets, type ActiveSecret } from './webhook-secrets';
  * its 410, which it answers with 410 again).
  */
 export class CallbackCache {
-  private readonly secretsBy = new Map<string, { at: number; value: Promise<ActiveSecret[]> }>();
-  private readonly disabledBy = new Map<string, { at: number; value: Promise<boolean> }>();
+  private readonly secretsBy: TtlCache<string, ActiveSecret[]>;
+  private readonly disabledBy: TtlCache<string, boolean>;
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs = 5_000,
-  ) {}
+    ttlMs = 5_000,
+  ) {
+    this.secretsBy = new TtlCache(ttlMs);
+    this.disabledBy = new TtlCache(ttlMs);
+  }
 
   secrets(scope: { accountId: string; subaccountId: string }): Promise<ActiveSecret[]> {
-    return this.cached(this.secretsBy, `${scope.accountId}\u0000${scope.subaccountId}`, () => activeSecrets(this.db, scope));
+    return this.secretsBy.get(`${scope.accountId}\u0000${scope.subaccountId}`, () => activeSecrets(this.db, scope));
   }
 
   isDisabled(accountId: string, url: string): Promise<boolean> {
-    return this.cached(this.disabledBy, `${accountId}\u0000${url}`, async () => {
+    return this.disabledBy.get(`${accountId}\u0000${url}`, async () => {
       const [row] = await this.db
         .select({ url: disabledEndpoints.url })
         .from(disabledEndpoints)
@@ -39,16 +43,6 @@ export class CallbackCache {
 
   /** This replica saw the 410 itself: no need to wait for the cache to expire. */
   markDisabled(accountId: string, url: string): void {
-    this.disabledBy.set(`${accountId}\u0000${url}`, { at: Date.now(), value: Promise.resolve(true) });
-  }
-
-  private cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
-    const value = load();
-    value.catch(() => map.delete(key)); // a failed read is not remembered
-    map.set(key, { at: Date.now(), value });
-    if (map.size > 10_000) map.delete(map.keys().next().value!);
-    return value;
+    this.disabledBy.set(`${accountId}\u0000${url}`, Promise.resolve(true));
   }
 }

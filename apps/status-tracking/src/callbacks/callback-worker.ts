@@ -4,7 +4,6 @@ import { sql } from 'drizzle-orm';
 import { callbacks } from '../db';
 import { ConnectionPool } from '@sabia/webhooks';
 import { AttemptRecorder } from './attempt-recorder';
-import type { CallbackCache } from './callback-cache';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
 
 const BATCH = 64;
@@ -15,7 +14,7 @@ const IDLE_POLL_MS = 200;
  * FOR UPDATE SKIP LOCKED, so any number of status-tracking replicas share the work and a
  * replica that dies mid-delivery only delays its callbacks until the lease ends.
  */
-export function startCallbackWorker(db: Db, logger: Logger, options: DeliveryOptions & { concurrency: number; cache: CallbackCache }) {
+export function startCallbackWorker(db: Db, logger: Logger, options: Omit<DeliveryOptions, 'pool' | 'recorder'> & { concurrency: number }) {
   let stopped = false;
   let wake: (() => void) | undefined;
   const inFlight = new Set<Promise<unknown>>();

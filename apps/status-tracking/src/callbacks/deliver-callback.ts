@@ -3,19 +3,19 @@ import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy, 
 import { and, eq, sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks, disabledEndpoints } from '../db';
 import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
-import { AttemptRecorder } from './attempt-recorder';
-import { CallbackCache } from './callback-cache';
+import type { AttemptRecorder } from './attempt-recorder';
+import type { CallbackCache } from './callback-cache';
 
 type CallbackRow = typeof callbacks.$inferSelect;
 
 export interface DeliveryOptions {
   policy: AddressPolicy;
   /** Keep-alive connections to receivers (per vetted address). */
-  pool?: ConnectionPool;
+  pool: ConnectionPool;
   /** Batches the writes of attempts (see attempt-recorder.ts). */
-  recorder?: AttemptRecorder;
+  recorder: AttemptRecorder;
   /** Short-lived reads of secrets and disabled endpoints (see callback-cache.ts). */
-  cache?: CallbackCache;
+  cache: CallbackCache;
   timeoutMs: number;
   /** Multiplies retry delays and the 24-hour window (tests compress them). */
   retryScale: number;
@@ -26,7 +26,7 @@ export interface DeliveryOptions {
  * of its subaccount, POST it through safePost, record the attempt and decide what comes next.
  */
 export async function deliverCallback(db: Db, cb: CallbackRow, options: DeliveryOptions): Promise<AttemptVerdict> {
-  const cache = options.cache ?? new CallbackCache(db, 0);
+  const { cache } = options;
   if (await cache.isDisabled(cb.accountId, cb.url)) return finish(db, cb, 'disabled', { httpStatus: 0, error: 'the endpoint answered 410 Gone before; not called', durationMs: 0 }, options);
 
   const secrets = await cache.secrets(cb);
@@ -67,8 +67,7 @@ async function finish(
       nextAttemptAt: retryAt ?? now,
       finishedAt: final === 'retry' ? null : now,
     };
-    if (options.recorder) await options.recorder.record(item);
-    else await new AttemptRecorder(db).record(item);
+    await options.recorder.record(item);
     return final;
   }
   await db.transaction(async (tx) => {
@@ -81,6 +80,6 @@ async function finish(
       .set({ state: 'disabled', finishedAt: now })
       .where(and(eq(callbacks.accountId, cb.accountId), eq(callbacks.url, cb.url), eq(callbacks.state, 'pending'), sql`${callbacks.id} <> ${cb.id}`));
   });
-  options.cache?.markDisabled(cb.accountId, cb.url);
+  options.cache.markDisabled(cb.accountId, cb.url);
   return final;
 }

@@ -1,11 +1,9 @@
-import type { UserPrincipal } from '@sabia/auth';
-import { targetSubaccount } from '@sabia/auth';
+import { isOrgWide, targetSubaccount, type UserPrincipal } from '@sabia/auth';
 import type { status as pb } from '@sabia/contracts';
 import { InvalidArgumentError } from '@sabia/errors';
 import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { messageStatus } from '../db';
 
-const ORG_WIDE = new Set(['administrador', 'gerente']);
 const MAX_PERIOD_DAYS = 366;
 
 export interface Period {
@@ -20,7 +18,7 @@ export interface Period {
 export function filterConditions(principal: UserPrincipal, filter: pb.MessageFilter | undefined, opts: { periodRequired: boolean }): { where: SQL; period?: Period } {
   const f = filter ?? ({} as Partial<pb.MessageFilter>);
   const conditions: SQL[] = [eq(messageStatus.accountId, principal.accountId)];
-  const subaccount = f.subaccountId ? targetSubaccount(principal, f.subaccountId) : ORG_WIDE.has(principal.role) ? '' : principal.subaccountId;
+  const subaccount = f.subaccountId ? targetSubaccount(principal, f.subaccountId) : isOrgWide(principal) ? '' : principal.subaccountId;
   if (subaccount) conditions.push(eq(messageStatus.subaccountId, subaccount));
   const period = periodOf(f.periodStart, f.periodEnd, opts.periodRequired);
   if (period) conditions.push(gte(messageStatus.sentAt, period.start), lt(messageStatus.sentAt, period.end));

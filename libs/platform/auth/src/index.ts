@@ -1,3 +1,3 @@
 export * from './principal';
 export { bearerToken, signToken, verifyToken } from './token';
-export { requireManager, targetSubaccount } from './tenant-scope';
+export { isOrgWide, requireManager, targetSubaccount } from './tenant-scope';

@@ -5,6 +5,9 @@ import { PermissionDeniedError } from '@sabia/errors';
 // Administrador and Gerente see everything; the others act within their own subaccount).
 const ORG_WIDE = new Set(['administrador', 'gerente']);
 
+/** Administrador and gerente act on every subaccount of their account. */
+export const isOrgWide = (principal: UserPrincipal): boolean => ORG_WIDE.has(principal.role);
+
 /** The subaccount a call acts on: the caller's own, or another one for org-wide roles. */
 export function targetSubaccount(principal: UserPrincipal, requested: string): string {
   if (!requested || requested === principal.subaccountId) return principal.subaccountId;

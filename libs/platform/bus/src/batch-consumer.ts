@@ -1,12 +1,9 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { failMessage, type ConsumerHandle, type IncomingEvent } from './consumer';
+import { failMessage, startConsumeSpan, type ConsumerHandle, type IncomingEvent } from './consumer';
 import { ensureConsumer, type ConsumerSpec } from './setup';
-import { contextFromNatsHeaders } from './trace-headers';
-
-const tracer = trace.getTracer('@sabia/bus');
 
 export interface BatchEvent extends IncomingEvent {
   /** This event's CONSUMER span, child of its producer: work for this event runs in it. */
@@ -48,19 +45,7 @@ export async function startBatchConsumer(opts: {
   const run = async (batch: JsMsg[]) => {
     const spans: Span[] = [];
     const events: BatchEvent[] = batch.map((msg) => {
-      const id = msg.headers?.get('Nats-Msg-Id') || `${msg.info.stream}:${msg.seq}`;
-      const parent = contextFromNatsHeaders(msg.headers);
-      const span = tracer.startSpan(`consume ${spec.subject}`, {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'nats',
-          'messaging.destination.name': msg.subject,
-          'messaging.message.id': id,
-          'messaging.consumer.group.name': spec.durable,
-          'messaging.batch.message_count': batch.length,
-          'sabia.delivery_count': msg.info.deliveryCount,
-        },
-      }, parent);
+      const { id, parent, span } = startConsumeSpan(msg, spec, { 'messaging.batch.message_count': batch.length });
       spans.push(span);
       return { id, subject: msg.subject, data: msg.data, deliveryCount: msg.info.deliveryCount, traceContext: trace.setSpan(parent, span) };
     });

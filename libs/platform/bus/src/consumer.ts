@@ -53,18 +53,7 @@ export async function startConsumer(opts: {
   const messages: ConsumerMessages = await consumer.consume({ max_messages: limit * 2 });
 
   const processOne = async (msg: JsMsg) => {
-    const id = msg.headers?.get('Nats-Msg-Id') || `${msg.info.stream}:${msg.seq}`;
-    const parent = contextFromNatsHeaders(msg.headers);
-    const span = tracer.startSpan(`consume ${spec.subject}`, {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'nats',
-        'messaging.destination.name': msg.subject,
-        'messaging.message.id': id,
-        'messaging.consumer.group.name': spec.durable,
-        'sabia.delivery_count': msg.info.deliveryCount,
-      },
-    }, parent);
+    const { id, parent, span } = startConsumeSpan(msg, spec);
     const heartbeat = setInterval(() => msg.working(), Math.max(1_000, spec.ackWaitMs / 3));
     try {
       await context.with(trace.setSpan(parent, span), () =>
@@ -97,6 +86,27 @@ export async function startConsumer(opts: {
       await Promise.all(inFlight);
     },
   };
+}
+
+/**
+ * The event's id (Nats-Msg-Id: the outbox row id) and its CONSUMER span, a child of the
+ * producer's context carried in the message headers.
+ */
+export function startConsumeSpan(msg: JsMsg, spec: ConsumerSpec, attributes: Record<string, number> = {}) {
+  const id = msg.headers?.get('Nats-Msg-Id') || `${msg.info.stream}:${msg.seq}`;
+  const parent = contextFromNatsHeaders(msg.headers);
+  const span = tracer.startSpan(`consume ${spec.subject}`, {
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      'messaging.system': 'nats',
+      'messaging.destination.name': msg.subject,
+      'messaging.message.id': id,
+      'messaging.consumer.group.name': spec.durable,
+      'sabia.delivery_count': msg.info.deliveryCount,
+      ...attributes,
+    },
+  }, parent);
+  return { id, parent, span };
 }
 
 /**

@@ -39,11 +39,9 @@ export function callUnary<Req, Res>(
   request: Req,
   opts: { token: string; deadlineMs?: number },
 ): Promise<Res> {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${opts.token}`);
   const deadline = Date.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
   return new Promise((resolve, reject) => {
-    method.call(client, request, metadata, { deadline }, (err, res) => (err ? reject(err) : resolve(res)));
+    method.call(client, request, bearer(opts.token), { deadline }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
@@ -59,12 +57,16 @@ export async function* callServerStream<Req, Res>(
   request: Req,
   opts: { token: string; deadlineMs?: number },
 ): AsyncGenerator<Res> {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${opts.token}`);
-  const call = method.call(client, request, metadata, { deadline: Date.now() + (opts.deadlineMs ?? 3600_000) });
+  const call = method.call(client, request, bearer(opts.token), { deadline: Date.now() + (opts.deadlineMs ?? 3600_000) });
   try {
     for await (const message of call) yield message as Res;
   } finally {
     call.cancel();
   }
+}
+
+function bearer(token: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
 }

@@ -1,10 +1,12 @@
 import { signToken, type UserPrincipal } from '@sabia/auth';
 import { billing, sending, status } from '@sabia/contracts';
 import { callUnary, createClient } from '@sabia/grpc-kit';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { testEnv } from './env';
 import { startOtlpReceiver } from './otlp-receiver';
 import { freePort, REPO_ROOT, spawnService, type ServiceProcess } from './service-process';
@@ -74,22 +76,44 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; p
     billing: createClient(billing.BillingServiceClient, `127.0.0.1:${billingPort}`),
   };
 
+  /** Environment for the `sabia` CLI to talk to this pipeline as `account`. */
+  const cliEnv = (account: string): NodeJS.ProcessEnv => ({
+    ...process.env,
+    SABIA_SENDING_ADDR: `127.0.0.1:${sendingPort}`,
+    SABIA_STATUS_ADDR: `127.0.0.1:${statusPort}`,
+    SABIA_BILLING_ADDR: `127.0.0.1:${billingPort}`,
+    AUTH_JWT_SECRET: SECRET,
+    SABIA_ACCOUNT: account,
+    SABIA_SUBACCOUNT: `${account}-main`,
+    NO_COLOR: '1',
+  });
+
   return {
     db,
     otlp,
     /** The NATS namespace the services share (to publish or read their events in a test). */
     natsNamespace: common.NATS_NAMESPACE,
-    /** Environment for the `sabia` CLI to talk to this pipeline as `account`. */
-    cliEnv: (account: string): NodeJS.ProcessEnv => ({
-      ...process.env,
-      SABIA_SENDING_ADDR: `127.0.0.1:${sendingPort}`,
-      SABIA_STATUS_ADDR: `127.0.0.1:${statusPort}`,
-      SABIA_BILLING_ADDR: `127.0.0.1:${billingPort}`,
-      AUTH_JWT_SECRET: SECRET,
-      SABIA_ACCOUNT: account,
-      SABIA_SUBACCOUNT: `${account}-main`,
-      NO_COLOR: '1',
-    }),
+    cliEnv,
+    /** Runs the `sabia` CLI against this pipeline as `account` (administrador). */
+    runCli: (account: string, args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: cliEnv(account) });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c));
+        child.stderr.on('data', (c: Buffer) => (stderr += c));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+    /** One SQL statement on the pipeline's database (to look behind the services in a test). */
+    async query(text: string, params: unknown[] = []) {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
     /** carrier-sim's HTTP control API (counts, submits, MO injection). */
     simUrl: `http://127.0.0.1:${simHttpPort}`,
     clients,
