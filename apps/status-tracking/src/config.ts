@@ -6,8 +6,8 @@ const schema = z.object({
   CALLBACK_ALLOWED_NETWORKS: allowedNetworks,
   /** How long a receiver has to answer one callback. */
   CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** Callbacks in flight at once per replica. */
-  CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
+  /** Callbacks in flight at once per replica (at most 32 connections to any one receiver). */
+  CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(2_000).default(256),
   /** Multiplies retry delays and the 24-hour retry window (tests compress them; 1 in production). */
   CALLBACK_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
 });

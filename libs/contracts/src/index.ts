@@ -9,5 +9,6 @@ export * as billing from './gen/sabia/billing/v1/billing_service';
 export * as ticketing from './gen/sabia/ticketing/v1/ticketing_service';
 export * as incident from './gen/sabia/incident/v1/incident_service';
 export * as incidentEvents from './gen/sabia/incident/v1/events';
+export * as busEnvelope from './gen/sabia/bus/v1/event_batch';
 export { SentStatus, DeliveredStatus } from './gen/sabia/common/v1/status_codes';
 export { descriptorSetBase64 } from './gen/descriptor-set';

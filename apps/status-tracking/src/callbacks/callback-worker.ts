@@ -6,7 +6,7 @@ import { ConnectionPool } from '@sabia/webhooks';
 import { AttemptRecorder } from './attempt-recorder';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
 
-const BATCH = 64;
+const BATCH = 128;
 const IDLE_POLL_MS = 200;
 
 /**
@@ -41,7 +41,8 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
     while (!stopped) {
       const room = options.concurrency - inFlight.size;
       let rows: Array<typeof callbacks.$inferSelect> = [];
-      if (room > 0) {
+      // Claim in chunks, not one row per finished callback: a claim is a statement.
+      if (room >= Math.min(BATCH, options.concurrency) / 4 || inFlight.size === 0) {
         try {
           rows = await claim(Math.min(room, BATCH));
         } catch (err) {
@@ -59,7 +60,7 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
           });
         inFlight.add(run);
       }
-      if (rows.length === 0 || inFlight.size >= options.concurrency) {
+      if (rows.length === 0 || options.concurrency - inFlight.size < Math.min(BATCH, options.concurrency) / 4) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           wake = () => {

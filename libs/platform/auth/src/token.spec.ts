@@ -26,6 +26,15 @@ describe('tokens', () => {
     await expect(verifyToken(secret, token)).rejects.toThrow(UnauthenticatedError);
   });
 
+  it('keeps answering from its cache only for the secret that verified the token, and only until it expires', async () => {
+    const token = await signToken(secret, user, 1);
+    expect(await verifyToken(secret, token)).toEqual(user);
+    expect(await verifyToken(secret, token)).toEqual(user); // cached
+    await expect(verifyToken('y'.repeat(40), token)).rejects.toThrow(UnauthenticatedError);
+    await new Promise((r) => setTimeout(r, 1_100));
+    await expect(verifyToken(secret, token)).rejects.toThrow('token expired');
+  });
+
   it('refuses an expired token', async () => {
     const token = await signToken(secret, user, -10);
     await expect(verifyToken(secret, token)).rejects.toThrow('token expired');

@@ -2,7 +2,9 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { failMessage, startConsumeSpan, type ConsumerHandle, type IncomingEvent } from './consumer';
+import { failMessage, startEventSpan, type ConsumerHandle, type IncomingEvent } from './consumer';
+import { unpackEvents, type UnpackedEvent } from './envelope';
+import { PoisonMessageError } from './poison';
 import { ensureConsumer, type ConsumerSpec } from './setup';
 
 export interface BatchEvent extends IncomingEvent {
@@ -13,12 +15,29 @@ export interface BatchEvent extends IncomingEvent {
 /** Per event, in order: done (ack) or the error it failed with (nak with backoff, or dead-letter). */
 export type BatchResult = 'ok' | Error;
 
+/** A NATS message being worked on: settled (acked or failed) when its last event is answered. */
+interface Delivery {
+  msg: JsMsg;
+  remaining: number;
+  failedIds: string[];
+  failure?: Error;
+}
+
+interface Pending {
+  event: UnpackedEvent;
+  delivery: Delivery;
+}
+
 /**
  * A durable pull consumer that hands events over in batches: up to `maxBatch` at once, or what
- * arrived within `maxWaitMs` of the first. One transaction per batch instead of per event is
- * what lets a 2-core machine keep up with thousands of events a second. The handler answers
- * per event, so one bad event is retried (or dead-lettered) alone; when the handler throws,
- * the batch's events are handled again one by one, so only the culprit fails. Every event keeps its own CONSUMER span, so traces stay one per message.
+ * arrived within `maxWaitMs` of the first. Events arrive packed by the outbox relay (a few
+ * hundred per NATS message) or alone; batches are cut by event, whatever carried them. One
+ * transaction per batch instead of per event is what lets a 2-core machine keep up with
+ * thousands of events a second. The handler answers per event; when it throws, the batch's
+ * events are handled again one by one, so only the culprit fails. A NATS message is acked when
+ * all its events succeeded, else nakked (or dead-lettered) whole: its other events come back and
+ * are skipped by the handler's applyOnce. Every event keeps its own CONSUMER span, so traces
+ * stay one per message.
  */
 export async function startBatchConsumer(opts: {
   bus: Bus;
@@ -36,65 +55,89 @@ export async function startBatchConsumer(opts: {
   const concurrency = opts.concurrency ?? 2;
   await ensureConsumer(opts.bus, spec);
   const consumer = await opts.bus.js.consumers.get(opts.bus.names.stream(spec.domain), opts.bus.names.durable(spec.durable));
-  const messages = await consumer.consume({ max_messages: maxBatch * (concurrency + 1) });
+  // A NATS message may carry hundreds of events, so few are fetched ahead; events published
+  // alone still arrive `maxBatch` at a time.
+  const messages = await consumer.consume({ max_messages: Math.max(2 * concurrency, maxBatch) });
   const inFlight = new Set<Promise<void>>();
-  let buffer: JsMsg[] = [];
+  // Every delivery we hold, started or not, is kept alive until it is settled.
+  const held = new Set<Delivery>();
+  const heartbeat = setInterval(() => held.forEach((d) => d.msg.working()), Math.max(1_000, spec.ackWaitMs / 3));
+  let buffer: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let slotFreed: (() => void) | undefined;
 
-  const run = async (batch: JsMsg[]) => {
+  const settle = async (delivery: Delivery) => {
+    held.delete(delivery);
+    if (!delivery.failure) delivery.msg.ack();
+    else await failMessage(opts.bus, spec, opts.logger, delivery.msg, delivery.failedIds, delivery.failure);
+  };
+
+  const run = async (batch: Pending[]) => {
     const spans: Span[] = [];
-    const events: BatchEvent[] = batch.map((msg) => {
-      const { id, parent, span } = startConsumeSpan(msg, spec, { 'messaging.batch.message_count': batch.length });
+    const events: BatchEvent[] = batch.map(({ event, delivery }) => {
+      const span = startEventSpan(delivery.msg, event, spec, { 'messaging.batch.message_count': batch.length });
       spans.push(span);
-      return { id, subject: msg.subject, data: msg.data, deliveryCount: msg.info.deliveryCount, traceContext: trace.setSpan(parent, span) };
+      return { id: event.id, subject: delivery.msg.subject, data: event.data, deliveryCount: delivery.msg.info.deliveryCount, traceContext: trace.setSpan(event.parent, span) };
     });
-    const heartbeat = setInterval(() => batch.forEach((m) => m.working()), Math.max(1_000, spec.ackWaitMs / 3));
     let results: BatchResult[];
     try {
       results = await opts.handleBatch(events);
     } catch (err) {
       // One bad event must not sink its neighbours: handle each alone to find it.
       results = events.length === 1 ? [err as Error] : await Promise.all(events.map((e) => opts.handleBatch([e]).then((r) => r[0]!, (alone: Error) => alone)));
-    } finally {
-      clearInterval(heartbeat);
     }
-    await Promise.all(
-      batch.map(async (msg, i) => {
-        const result = results[i] ?? new Error('the batch handler gave no result for this event');
-        const span = spans[i]!;
-        if (result === 'ok') msg.ack();
-        else {
-          span.recordException(result);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          await failMessage(opts.bus, spec, opts.logger, msg, events[i]!.id, result);
-        }
-        span.end();
-      }),
-    );
+    const settling: Promise<void>[] = [];
+    batch.forEach(({ event, delivery }, i) => {
+      const result = results[i] ?? new Error('the batch handler gave no result for this event');
+      const span = spans[i]!;
+      if (result !== 'ok') {
+        span.recordException(result);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        delivery.failedIds.push(event.id);
+        // A poison event decides the delivery's fate: retrying cannot help it.
+        if (!delivery.failure || result instanceof PoisonMessageError) delivery.failure = result;
+      }
+      span.end();
+      if (--delivery.remaining === 0) settling.push(settle(delivery));
+    });
+    await Promise.all(settling);
   };
 
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (buffer.length === 0 || inFlight.size >= concurrency) return;
-    const batch = buffer.splice(0, maxBatch);
-    const task: Promise<void> = run(batch)
-      .catch((err) => opts.logger.error({ err }, 'batch settlement failed; the events will be redelivered'))
-      .finally(() => {
-        inFlight.delete(task);
-        slotFreed?.();
-        flush(); // what arrived meanwhile
-      });
-    inFlight.add(task);
+    while (buffer.length > 0 && inFlight.size < concurrency) {
+      const batch = buffer.splice(0, maxBatch);
+      const task: Promise<void> = run(batch)
+        .catch((err) => opts.logger.error({ err }, 'batch settlement failed; the events will be redelivered'))
+        .finally(() => {
+          inFlight.delete(task);
+          slotFreed?.();
+          flush(); // what arrived meanwhile
+        });
+      inFlight.add(task);
+    }
+  };
+
+  const receive = async (msg: JsMsg) => {
+    let events: UnpackedEvent[];
+    try {
+      events = unpackEvents(msg);
+    } catch (err) {
+      return failMessage(opts.bus, spec, opts.logger, msg, [], err as Error);
+    }
+    if (events.length === 0) return msg.ack();
+    const delivery: Delivery = { msg, remaining: events.length, failedIds: [] };
+    held.add(delivery);
+    for (const event of events) buffer.push({ event, delivery });
   };
 
   const loop = (async () => {
     for await (const msg of messages) {
-      buffer.push(msg);
+      await receive(msg);
       if (buffer.length >= maxBatch) flush();
-      else timer ??= setTimeout(flush, maxWaitMs);
-      // Stop reading while a full batch waits for a free slot: the server keeps the rest.
+      else if (buffer.length > 0) timer ??= setTimeout(flush, maxWaitMs);
+      // Stop reading while full batches wait for a free slot: the server keeps the rest.
       while (buffer.length >= maxBatch && inFlight.size >= concurrency) {
         await new Promise<void>((resolve) => (slotFreed = resolve));
       }
@@ -105,12 +148,14 @@ export async function startBatchConsumer(opts: {
     async stop() {
       messages.stop();
       await loop.catch(() => undefined);
-      // Events fetched but not started go back to the server when their ack wait ends; the
-      // batches already running finish and ack.
+      // The batches already running finish; deliveries with events not started go back to the
+      // server now (their finished events are skipped on redelivery).
       if (timer) clearTimeout(timer);
-      await Promise.all(inFlight);
-      for (const msg of buffer) msg.nak();
       buffer = [];
+      await Promise.all(inFlight);
+      clearInterval(heartbeat);
+      for (const delivery of held) delivery.msg.nak();
+      held.clear();
     },
   };
 }

@@ -170,4 +170,49 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
   });
+
+  it('packs a burst of events into a few NATS messages; each event keeps its id, and one failing event is retried without re-applying its neighbours', async () => {
+    const subject = 'sabia.sending.bus-packed.v1';
+    const stream = bus.names.stream('sending');
+    const before = (await bus.jsm.streams.info(stream)).state.messages;
+    const ids = await database.db.transaction((tx) =>
+      enqueueEvents(tx, outbox, Array.from({ length: 600 }, (_, i) => ({ subject, payload: Uint8Array.of(i % 256) }))),
+    );
+    const applied: string[] = [];
+    const poisoned = ids[450]!;
+    const flaky = ids[10]!;
+    let flakyFailed = false;
+    const consumer = await startBatchConsumer({
+      bus,
+      logger,
+      maxBatch: 100,
+      spec: { domain: 'sending', durable: 'bus-test-packed', subject, maxDeliver: 3, ackWaitMs: 2_000 },
+      handleBatch: async (events) => {
+        const results = events.map((e): Error | 'ok' => {
+          if (e.id === poisoned) return new PoisonMessageError('this one can never work');
+          if (e.id === flaky && !flakyFailed) return (flakyFailed = true), new Error('fails once');
+          return 'ok';
+        });
+        const ok = events.filter((_, i) => results[i] === 'ok').map((e) => e.id);
+        const fresh = await database.db.transaction((tx) => applyOnceMany(tx, processed, 'bus-test-packed', ok));
+        applied.push(...ok.filter((id) => fresh.has(id)));
+        return results;
+      },
+    });
+    const dlqBefore = (await bus.jsm.streams.info(bus.names.stream('dlq'))).state.messages;
+    const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
+    await waitFor(async () => (applied.length >= 599 ? true : undefined), 'every event but the poisoned one');
+    await waitFor(async () => ((await bus.jsm.streams.info(bus.names.stream('dlq'))).state.messages > dlqBefore ? true : undefined), 'the dead letter');
+    await relay.stop();
+    await consumer.stop();
+
+    expect(new Set(applied).size).toBe(599);
+    expect(applied).toHaveLength(599);
+    expect(applied).not.toContain(poisoned);
+    // 600 events in 3 messages (256 + 256 + 88), not 600.
+    expect((await bus.jsm.streams.info(stream)).state.messages - before).toBe(3);
+    const dead = await bus.jsm.streams.getMessage(bus.names.stream('dlq'), { last_by_subj: bus.names.subject('sabia.dlq.bus-test-packed') });
+    expect(dead?.header.get('Sabia-Failed-Events')).toBe(poisoned);
+    expect(dead?.header.get('Sabia-Error')).toBe('this one can never work');
+  });
 });

@@ -1,4 +1,4 @@
-import { PoisonMessageError } from './consumer';
+import { PoisonMessageError } from './poison';
 
 /**
  * Decodes an event's protobuf payload. Bytes that are not the expected message can never be

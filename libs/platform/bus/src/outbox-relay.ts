@@ -1,15 +1,16 @@
 import { headers as natsHeaders } from '@nats-io/nats-core';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Link } from '@opentelemetry/api';
 import type { OutboxTable } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { Bus } from './connect';
+import { BATCH_HEADER, chunkEvents, packEvents } from './envelope';
 import { outboxChannel } from './outbox';
 import { contextFromRecord, currentTraceHeaders } from './trace-headers';
 
 const tracer = trace.getTracer('@sabia/bus');
-const BATCH = 500;
+const BATCH = 2_000;
 const POLL_MS = 1_000;
 
 interface Row {
@@ -24,7 +25,9 @@ export interface OutboxRelay {
 }
 
 /**
- * Publishes committed outbox rows to JetStream with Nats-Msg-Id = row id, then deletes them.
+ * Publishes committed outbox rows to JetStream, then deletes them. Rows of one subject go out
+ * together, up to a few hundred per NATS message (an EventBatch, see envelope.ts); each keeps
+ * its row id as its event id and its own trace context.
  * One replica relays at a time (a session advisory lock on its listening connection; if that
  * connection dies, the lock is freed and another replica takes over). No transaction is held
  * across a publish: a crash between publish and delete only republishes, which JetStream's
@@ -61,7 +64,7 @@ export async function startOutboxRelay(opts: {
     }
   };
 
-  const publishBatch = async (): Promise<number> => {
+  const relayOnce = async (): Promise<number> => {
     if (!leader) {
       const { rows } = await listener.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [leaderLock]);
       leader = rows[0]!.ok;
@@ -71,7 +74,7 @@ export async function startOutboxRelay(opts: {
       `select id, subject, payload, headers from ${qualified} order by created_at, id limit ${BATCH}`,
     );
     if (rows.length === 0) return 0;
-    await Promise.all(rows.map((row) => publishRow(opts.bus, row)));
+    await Promise.all(batchesOf(rows).map((batch) => publishBatch(opts.bus, batch)));
     await listener.query(`delete from ${qualified} where id = any($1::uuid[])`, [rows.map((r) => r.id)]);
     return rows.length;
   };
@@ -80,7 +83,7 @@ export async function startOutboxRelay(opts: {
     while (running) {
       let published = 0;
       try {
-        published = await publishBatch();
+        published = await relayOnce();
       } catch (err) {
         opts.logger.warn({ err }, 'outbox relay: publish failed, will retry');
         // The connection may be the broken part: start again on a fresh one (and re-elect).
@@ -112,17 +115,41 @@ export async function startOutboxRelay(opts: {
   };
 }
 
-async function publishRow(bus: Bus, row: Row): Promise<void> {
-  const subject = bus.names.subject(row.subject);
-  const parent = contextFromRecord(row.headers ?? {});
-  const span = tracer.startSpan(`publish ${row.subject}`, {
+/** Rows grouped by subject (outbox order kept within each), cut to the batch limits. */
+function batchesOf(rows: Row[]): Row[][] {
+  const bySubject = new Map<string, Row[]>();
+  for (const row of rows) {
+    const list = bySubject.get(row.subject);
+    if (list) list.push(row);
+    else bySubject.set(row.subject, [row]);
+  }
+  return [...bySubject.values()].flatMap((list) => chunkEvents(list));
+}
+
+/**
+ * One PRODUCER span per NATS message, linked to every event's trace; the consumer continues
+ * each event's own trace. The message id is the first row id and the count: a republish of the
+ * same rows after a crash is dropped by JetStream, and any other overlap by the consumers'
+ * applyOnce.
+ */
+async function publishBatch(bus: Bus, rows: Row[]): Promise<void> {
+  const subject = bus.names.subject(rows[0]!.subject);
+  const msgID = `${rows[0]!.id}+${rows.length}`;
+  const links: Link[] = [];
+  for (const row of rows.slice(0, 128)) {
+    const linked = trace.getSpanContext(contextFromRecord(row.headers ?? {}));
+    if (linked) links.push({ context: linked });
+  }
+  const span = tracer.startSpan(`publish ${rows[0]!.subject}`, {
     kind: SpanKind.PRODUCER,
-    attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': row.id },
-  }, parent);
+    attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': msgID, 'messaging.batch.message_count': rows.length },
+    links,
+  });
   try {
     const hdrs = natsHeaders();
-    for (const [key, value] of Object.entries(currentTraceHeaders(trace.setSpan(parent, span)))) hdrs.set(key, value);
-    await bus.js.publish(subject, row.payload, { msgID: row.id, headers: hdrs });
+    hdrs.set(BATCH_HEADER, String(rows.length));
+    for (const [key, value] of Object.entries(currentTraceHeaders(trace.setSpan(context.active(), span)))) hdrs.set(key, value);
+    await bus.js.publish(subject, packEvents(rows.map((row) => ({ id: row.id, payload: row.payload, traceHeaders: row.headers ?? {} }))), { msgID, headers: hdrs });
   } catch (err) {
     span.recordException(err as Error);
     throw err;
