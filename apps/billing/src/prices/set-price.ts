@@ -1,6 +1,6 @@
 import type { Db } from '@sabia/db';
+import { uuidv7 } from '@sabia/db';
 import { AlreadyExistsError, InvalidArgumentError } from '@sabia/errors';
-import { v7 as uuidv7 } from 'uuid';
 import { prices } from '../db';
 import type { PriceRow } from './pick-price';
 

@@ -1,6 +1,6 @@
 import type { UserPrincipal } from '@sabia/auth';
 import { countParts, toGsm7 } from '@sabia/sms-encoding';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '@sabia/db';
 import type { CustomerSettings } from '../customers/settings';
 import type { Router } from '../routing/router';
 import { firstRefusal, type Refusal } from './acceptance';

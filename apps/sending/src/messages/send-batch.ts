@@ -1,10 +1,10 @@
 import type { UserPrincipal } from '@sabia/auth';
 import type { Db } from '@sabia/db';
+import { uuidv7 } from '@sabia/db';
 import type { AddressPolicy } from '@sabia/webhooks';
 import { AlreadyExistsError, InvalidArgumentError } from '@sabia/errors';
 import { activeTraceId } from '@sabia/telemetry';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { getSettings } from '../customers/get-settings';
 import type { Router } from '../routing/router';
 import { toE164 } from '../customers/phone-number';

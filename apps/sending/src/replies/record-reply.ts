@@ -1,8 +1,8 @@
 import { enqueueEvents, SUBJECTS } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
+import { uuidv7 } from '@sabia/db';
 import { and, desc, eq } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { getSettings } from '../customers/get-settings';
 import { messages, optOuts, outbox, replies } from '../db';
 import { replyAction } from './keywords';

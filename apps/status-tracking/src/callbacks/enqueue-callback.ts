@@ -1,6 +1,6 @@
 import type { Tx } from '@sabia/db';
+import { uuidv7 } from '@sabia/db';
 import { sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { callbacks, type messageStatus } from '../db';
 import { statusCallbackPayload, type CallbackType } from './callback-payload';
 

@@ -1,7 +1,7 @@
 import { applyOnce } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '@sabia/db';
 import { callbacks, processedEvents } from '../db';
 
 const CONSUMER = 'status-reply-received';

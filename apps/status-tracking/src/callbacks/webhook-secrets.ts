@@ -1,7 +1,7 @@
 import type { Db } from '@sabia/db';
+import { uuidv7 } from '@sabia/db';
 import { newWebhookSecret } from '@sabia/webhooks';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { webhookSecrets } from '../db';
 
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;

@@ -50,7 +50,7 @@ const collect = async (durable: string, handle: (e: IncomingEvent) => Promise<vo
 };
 
 describe('outbox and consumers on real Postgres and NATS', () => {
-  it('publishes rows committed while no relay ran (a crash after commit), with Nats-Msg-Id = row id', async () => {
+  it('publishes events committed while no relay ran (a crash after commit), each with the id enqueueEvents gave it', async () => {
     const ids = await database.db.transaction((tx) =>
       enqueueEvents(tx, outbox, [1, 2, 3].map((n) => ({ subject: SUBJECT, payload: Uint8Array.of(n) }))),
     );

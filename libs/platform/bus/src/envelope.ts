@@ -7,6 +7,9 @@ import { contextFromNatsHeaders, contextFromRecord } from './trace-headers';
 /** The header that marks a NATS message as an EventBatch and says how many events it holds. */
 export const BATCH_HEADER = 'Sabia-Event-Batch';
 
+/** In an outbox row's headers: the payload is an EventBatch of this many events, packed when written. */
+export const PACKED_HEADER = 'sabia-packed';
+
 /** Events per NATS message at most, and bytes of payload: well under NATS's 1 MiB default. */
 export const MAX_BATCH_EVENTS = 256;
 export const MAX_BATCH_BYTES = 512 * 1024;

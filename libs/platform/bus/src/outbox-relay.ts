@@ -5,7 +5,7 @@ import type { Logger } from '@sabia/logger';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { Bus } from './connect';
-import { BATCH_HEADER, chunkEvents, packEvents } from './envelope';
+import { BATCH_HEADER, chunkEvents, PACKED_HEADER, packEvents } from './envelope';
 import { outboxChannel } from './outbox';
 import { contextFromRecord, currentTraceHeaders } from './trace-headers';
 
@@ -115,15 +115,23 @@ export async function startOutboxRelay(opts: {
   };
 }
 
-/** Rows grouped by subject (outbox order kept within each), cut to the batch limits. */
+/**
+ * Rows grouped by subject (outbox order kept within each), cut to the batch limits. A row
+ * packed when it was written goes out alone, as it is.
+ */
 function batchesOf(rows: Row[]): Row[][] {
   const bySubject = new Map<string, Row[]>();
+  const packed: Row[][] = [];
   for (const row of rows) {
+    if (row.headers?.[PACKED_HEADER]) {
+      packed.push([row]);
+      continue;
+    }
     const list = bySubject.get(row.subject);
     if (list) list.push(row);
     else bySubject.set(row.subject, [row]);
   }
-  return [...bySubject.values()].flatMap((list) => chunkEvents(list));
+  return [...packed, ...[...bySubject.values()].flatMap((list) => chunkEvents(list))];
 }
 
 /**
@@ -134,22 +142,25 @@ function batchesOf(rows: Row[]): Row[][] {
  */
 async function publishBatch(bus: Bus, rows: Row[]): Promise<void> {
   const subject = bus.names.subject(rows[0]!.subject);
-  const msgID = `${rows[0]!.id}+${rows.length}`;
+  const prepacked = rows.length === 1 && rows[0]!.headers?.[PACKED_HEADER] ? rows[0]! : undefined;
+  const count = prepacked ? Number(prepacked.headers[PACKED_HEADER]) : rows.length;
+  const msgID = prepacked ? prepacked.id : `${rows[0]!.id}+${rows.length}`;
   const links: Link[] = [];
-  for (const row of rows.slice(0, 128)) {
+  for (const row of prepacked ? [] : rows.slice(0, 128)) {
     const linked = trace.getSpanContext(contextFromRecord(row.headers ?? {}));
     if (linked) links.push({ context: linked });
   }
   const span = tracer.startSpan(`publish ${rows[0]!.subject}`, {
     kind: SpanKind.PRODUCER,
-    attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': msgID, 'messaging.batch.message_count': rows.length },
+    attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': msgID, 'messaging.batch.message_count': count },
     links,
   });
   try {
     const hdrs = natsHeaders();
-    hdrs.set(BATCH_HEADER, String(rows.length));
+    hdrs.set(BATCH_HEADER, String(count));
     for (const [key, value] of Object.entries(currentTraceHeaders(trace.setSpan(context.active(), span)))) hdrs.set(key, value);
-    await bus.js.publish(subject, packEvents(rows.map((row) => ({ id: row.id, payload: row.payload, traceHeaders: row.headers ?? {} }))), { msgID, headers: hdrs });
+    const payload = prepacked ? prepacked.payload : packEvents(rows.map((row) => ({ id: row.id, payload: row.payload, traceHeaders: row.headers ?? {} })));
+    await bus.js.publish(subject, payload, { msgID, headers: hdrs });
   } catch (err) {
     span.recordException(err as Error);
     throw err;

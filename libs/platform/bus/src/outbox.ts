@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { DbOrTx, OutboxTable } from '@sabia/db';
+import { uuidv7 } from '@sabia/db';
 import type { Context } from '@opentelemetry/api';
-import { v7 as uuidv7 } from 'uuid';
+import { chunkEvents, packEvents, PACKED_HEADER, type PackedEvent } from './envelope';
 import { currentTraceHeaders } from './trace-headers';
 
 export interface OutgoingEvent {
@@ -29,23 +30,53 @@ function outboxInsert(table: OutboxTable, events: OutgoingEvent[]) {
   const ids = events.map(() => uuidv7());
   const active = JSON.stringify(currentTraceHeaders());
   const headers = events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
-  const statement = sql`
+  return { statement: insertRows(table, ids, events.map((e) => e.subject), events.map((e) => e.payload), headers), ids };
+}
+
+function insertRows(table: OutboxTable, ids: string[], subjects: string[], payloads: Uint8Array[], headers: string[]) {
+  return sql`
     insert into ${table} (id, subject, payload, headers)
     select id, subject, payload, headers::jsonb
-    from unnest(${sql.param(ids)}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
-                ${sql.param(events.map((e) => Buffer.from(e.payload)))}::bytea[], ${sql.param(headers)}::text[]) as t(id, subject, payload, headers)`;
+    from unnest(${sql.param(ids)}::uuid[], ${sql.param(subjects)}::text[],
+                ${sql.param(payloads.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)))}::bytea[], ${sql.param(headers)}::text[]) as t(id, subject, payload, headers)`;
+}
+
+/**
+ * The rows for many events: one per subject and EventBatch (up to 256 events), already packed
+ * as the relay would publish them, so a transaction that announces 10,000 messages writes (and
+ * the relay reads and deletes) 40 rows, not 10,000. Each event keeps its own id and trace.
+ */
+function packedOutboxInsert(table: OutboxTable, events: OutgoingEvent[]) {
+  const active = currentTraceHeaders();
+  const ids: string[] = [];
+  const bySubject = new Map<string, PackedEvent[]>();
+  for (const e of events) {
+    const packed = { id: uuidv7(), payload: e.payload, traceHeaders: e.traceContext ? currentTraceHeaders(e.traceContext) : active };
+    ids.push(packed.id);
+    const list = bySubject.get(e.subject);
+    if (list) list.push(packed);
+    else bySubject.set(e.subject, [packed]);
+  }
+  const rows = [...bySubject].flatMap(([subject, list]) => chunkEvents(list).map((chunk) => ({ subject, chunk })));
+  const statement = insertRows(
+    table,
+    rows.map(() => uuidv7()),
+    rows.map((r) => r.subject),
+    rows.map((r) => packEvents(r.chunk)),
+    rows.map((r) => JSON.stringify({ [PACKED_HEADER]: String(r.chunk.length) })),
+  );
   return { statement, ids };
 }
 
 /**
  * Writes events in the caller's transaction, so they exist exactly when the change they
  * announce does. The active trace context is stored with them; the relay continues it.
- * One statement whatever the count (arrays through unnest: a batch of 10,000 events is one
- * round trip and no per-row query building). Returns the event ids (also their Nats-Msg-Id).
+ * One statement whatever the count; more than one event are stored packed (see above).
+ * Returns the event ids (what consumers see as IncomingEvent.id).
  */
 export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: OutgoingEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const { statement, ids } = outboxInsert(table, events);
+  const { statement, ids } = events.length === 1 ? outboxInsert(table, events) : packedOutboxInsert(table, events);
   // The notify wakes the relay at once instead of at its next poll (delivered only if we
   // commit); it rides in the same statement, so enqueueing costs one round trip.
   await tx.execute(sql`

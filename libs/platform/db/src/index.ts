@@ -1,5 +1,6 @@
 export { connectDb, type Database, type Db, type DbOrTx, type Tx } from './connect';
 export { migrateSchema } from './migrate';
+export { uuidv7 } from './uuid-v7';
 export {
   bytea,
   outboxTable,
