@@ -29,8 +29,22 @@ export class AddressPolicy {
     }
   }
 
+  // Verdicts by address: a receiver taking thousands of callbacks is checked twice per call
+  // (resolved and connected address), and BlockList.check allocates on every call.
+  private readonly verdicts = new Map<string, boolean>();
+
   /** True for a public address (or one explicitly allowed); false for anything else, names included. */
   allows(address: string): boolean {
+    let verdict = this.verdicts.get(address);
+    if (verdict === undefined) {
+      verdict = this.decide(address);
+      if (this.verdicts.size >= 10_000) this.verdicts.clear();
+      this.verdicts.set(address, verdict);
+    }
+    return verdict;
+  }
+
+  private decide(address: string): boolean {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
     const ip = mapped ? mapped[1]! : address;
     const family = isIP(ip);

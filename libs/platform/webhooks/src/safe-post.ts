@@ -66,11 +66,23 @@ export class ConnectionPool {
   }
 }
 
+// Parsed URLs by text: a customer's callback URL is the same for thousands of callbacks.
+const parsed = new Map<string, URL>();
+function parsedUrl(url: string): URL {
+  let target = parsed.get(url);
+  if (!target) {
+    target = new URL(url);
+    if (parsed.size >= 10_000) parsed.clear();
+    parsed.set(url, target);
+  }
+  return target;
+}
+
 export async function safePost(
   url: string,
   options: { body: string; headers: Record<string, string>; timeoutMs: number; policy: AddressPolicy; resolve?: Resolve; pool?: ConnectionPool },
 ): Promise<PostResult> {
-  const target = new URL(url);
+  const target = parsedUrl(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new RefusedDestinationError(`only http and https URLs are called, not ${target.protocol}`);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   let addresses: LookupAddress[];
