@@ -56,7 +56,9 @@ export class PriceBook {
   private all(): Promise<PriceRow[]> {
     if (!this.rows || Date.now() - this.loadedAt > this.ttlMs) {
       this.loadedAt = Date.now();
-      this.rows = this.db.select().from(prices).orderBy(asc(prices.effectiveFrom));
+      // execute(): a drizzle query is a thenable that runs again on every await; the book
+      // must hold the one result, not the query.
+      this.rows = this.db.select().from(prices).orderBy(asc(prices.effectiveFrom)).execute();
       this.rows.catch(() => (this.rows = undefined));
     }
     return this.rows;

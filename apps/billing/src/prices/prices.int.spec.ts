@@ -46,4 +46,16 @@ describe('price lists on real Postgres', () => {
     const seen = await listPrices(database.db, 'acme', 'sms');
     expect(new Set(seen.map((p) => p.accountId))).toEqual(new Set(['', 'acme']));
   });
+
+  it('reads the list once per ttl, not once per reservation', async () => {
+    const book = new PriceBook(database.db, { unitPrice: 99n }, 60_000);
+    const q = { accountId: 'cached', channel: 'sms', country: 'BR', carrier: 'tim', currency: 'BRL', at: new Date() };
+    expect((await book.priceOf(q)).unitPrice).toBe(8n);
+    // Written behind the book's back (another replica): this one keeps its copy until the ttl…
+    await price({ accountId: 'cached', carrier: 'tim', unitPrice: 3n });
+    for (let i = 0; i < 3; i++) expect((await book.priceOf(q)).unitPrice).toBe(8n);
+    // …or until a change through it invalidates the copy.
+    book.invalidate();
+    expect((await book.priceOf(q)).unitPrice).toBe(3n);
+  });
 });

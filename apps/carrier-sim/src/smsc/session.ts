@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { coalesceWrites } from '@sabia/smpp';
 import smpp from 'smpp';
 import { canReceive, type BindKind, type SmscRuntime } from './runtime';
 import { handleSubmit } from './submit';
@@ -27,6 +28,7 @@ export function handleSession(session: smpp.Session, runtime: SmscRuntime): void
   const peer = `${session.socket.remoteAddress}:${session.socket.remotePort}`;
   // DESIGN §8: with Nagle on, windowed submit/resp traffic stalls on delayed ACKs.
   session.socket.setNoDelay(true);
+  coalesceWrites(session);
 
   session.on('pdu', (pdu: smpp.Pdu) => {
     if (pdu.isResponse()) return; // matched to our deliver_sm by the smpp package's callbacks

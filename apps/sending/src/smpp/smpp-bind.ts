@@ -1,5 +1,5 @@
 import type { Logger } from '@sabia/logger';
-import { registerTraceTlv, TRACE_TLV_TAG } from '@sabia/smpp';
+import { coalesceWrites, registerTraceTlv, TRACE_TLV_TAG } from '@sabia/smpp';
 import smpp from 'smpp';
 import type { BindConfig } from '../routing/carrier-config';
 
@@ -173,6 +173,7 @@ export class SmppBind {
     const url = new URL(bind.url);
     const tls = url.protocol === 'smpps:';
     const session = smpp.connect({ host: url.hostname, port: Number(url.port), tls, auto_enquire_link_period: 30_000 });
+    coalesceWrites(session);
     this.session = session;
     session.on(tls ? 'secureConnect' : 'connect', () => {
       // Node leaves Nagle on for plain sockets; with a window, delayed ACKs stall throughput.

@@ -19,7 +19,15 @@ export const SECRET = randomBytes(24).toString('hex');
  * The whole SMS path as separate processes — carrier-sim, billing, status-tracking, sending —
  * on a fresh database, their own NATS namespace and a real OTLP endpoint.
  */
-export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; profiles?: Record<string, Record<string, unknown>> } = {}) {
+export async function startPipeline(
+  opts: {
+    otlp?: boolean;
+    carrier?: boolean;
+    profiles?: Record<string, Record<string, unknown>>;
+    /** Extra environment per service (a benchmark's own carriers file, say). */
+    env?: Partial<Record<'carrier-sim' | 'billing' | 'status-tracking' | 'sending', Record<string, string>>>;
+  } = {},
+) {
   // carrier: false runs no carrier-sim and an API-only sending (SENDING_DISPATCH=false), so
   // nothing is submitted: for measuring acceptance alone.
   const withCarrier = opts.carrier !== false;
@@ -61,7 +69,7 @@ export async function startPipeline(opts: { otlp?: boolean; carrier?: boolean; p
   };
   const processes = new Map<string, ServiceProcess>();
   const start = async (app: keyof typeof env) => {
-    const proc = spawnService(app, env[app]);
+    const proc = spawnService(app, { ...env[app], ...opts.env?.[app] });
     processes.set(app, proc);
     await proc.waitForOutput(ready[app], 60_000);
     return proc;
