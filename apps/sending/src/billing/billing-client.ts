@@ -2,6 +2,7 @@ import { signToken } from '@sabia/auth';
 import { billing } from '@sabia/contracts';
 import { UnavailableError } from '@sabia/errors';
 import { callUnary, createClient } from '@sabia/grpc-kit';
+import { MicroBatcher } from '@sabia/runtime';
 import type { ReserveBatchPort } from '../messages/send-batch';
 import type { ReservePort } from '../messages/send-sms';
 
@@ -26,7 +27,8 @@ export function billingClient(address: string, secret: string) {
       throw new UnavailableError(`billing is unavailable, nothing was accepted; retry with the same idempotency_key (${(err as Error).message})`);
     }
   };
-  const outcome = (o: billing.ReserveOutcome) => {
+  type Reserved = Awaited<ReturnType<ReservePort>>;
+  const outcome = (o: billing.ReserveOutcome): Reserved => {
     switch (o) {
       case billing.ReserveOutcome.RESERVE_OUTCOME_RESERVED:
         return 'reserved' as const;
@@ -39,10 +41,47 @@ export function billingClient(address: string, secret: string) {
     }
   };
 
-  const reserve: ReservePort = async (input) => outcome((await call(client.reserve, input)).outcome);
   const reserveBatch: ReserveBatchPort = async (input) => {
-    const res = await call(client.reserveBatch, input, 15_000);
+    const res = await call(client.reserveBatch, input, input.items.length > 100 ? 15_000 : 3_000);
     return res.outcomes.map(outcome);
+  };
+  const reserveOne: ReservePort = async (input) => outcome((await call(client.reserve, input)).outcome);
+  // Group commit: SendSms calls arriving while earlier reservations are on their way reserve together,
+  // one ReserveBatch per account and subaccount (one round trip, one billing transaction, one
+  // lock of the account row) instead of one Reserve each, queueing on that row. A lone call
+  // still takes the plain Reserve. One group's failure fails only its own calls.
+  const reservations = new MicroBatcher<Parameters<ReservePort>[0], Reserved | Error>(
+    async (items) => {
+      const groups = new Map<string, number[]>();
+      items.forEach((item, i) => {
+        const key = `${item.accountId}\u0000${item.subaccountId}`;
+        const group = groups.get(key);
+        if (group) group.push(i);
+        else groups.set(key, [i]);
+      });
+      const results: Array<Reserved | Error> = [];
+      await Promise.all(
+        [...groups.values()].map(async (indexes) => {
+          try {
+            const first = items[indexes[0]!]!;
+            const outcomes =
+              indexes.length === 1
+                ? [await reserveOne(first)]
+                : await reserveBatch({ accountId: first.accountId, subaccountId: first.subaccountId, items: indexes.map((i) => items[i]!) });
+            indexes.forEach((i, k) => (results[i] = outcomes[k]!));
+          } catch (err) {
+            for (const i of indexes) results[i] = err as Error;
+          }
+        }),
+      );
+      return results;
+    },
+    { maxBatch: 500, maxInFlight: 2 },
+  );
+  const reserve: ReservePort = async (input) => {
+    const result = await reservations.add(input);
+    if (result instanceof Error) throw result;
+    return result;
   };
   const release = async (messageIds: string[]) => (await call(client.release, { messageIds })).parts;
   return { reserve, reserveBatch, release, close: () => client.close() };

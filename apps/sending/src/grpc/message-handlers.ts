@@ -13,6 +13,7 @@ import { cancelMessage } from '../messages/cancel-message';
 import { previewSms } from '../messages/preview-sms';
 import { sendBatch } from '../messages/send-batch';
 import { sendSms } from '../messages/send-sms';
+import { singleSendPorts } from '../messages/single-send-ports';
 import { userOf } from './user-of';
 
 const toProto = (m: Message): pb.Message => ({
@@ -41,9 +42,10 @@ function raiseRefusal(m: Message): void {
 
 export function messageHandlers(deps: { db: Db; billing: BillingPorts; router: Router; urlPolicy: AddressPolicy; logger: Logger }, kit: HandlerKit) {
   const { db, billing, router, urlPolicy } = deps;
+  const single = singleSendPorts(db);
   return {
     sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
-      const message = await sendSms({ db, router, urlPolicy, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
+      const message = await sendSms({ db, ...single, router, urlPolicy, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
       raiseRefusal(message);
       return { message: toProto(message) };
     }),

@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '@sabia/auth';
 import type { Db } from '@sabia/db';
+import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { effectiveSettings } from '../customers/get-settings';
 import type { CustomerSettings } from '../customers/settings';
@@ -15,30 +16,49 @@ export interface Checks {
   facts: DestinationFacts;
 }
 
+export interface CheckQuery {
+  principal: UserPrincipal;
+  idempotencyKey: string;
+  /** The destination in E.164. */
+  to: string;
+}
+
+export type ChecksPort = (query: CheckQuery) => Promise<Checks>;
+
 /**
- * Everything SendSms reads before deciding, in ONE statement (one snapshot, one round trip):
- * whether the key was used, the settings in force (subaccount over account over defaults), and
- * the destination's blocked / opt-out / portability facts. Needs the destination in E.164
- * already, so it serves numbers given with their country code (national numbers take the
- * longer path: their normalisation depends on the settings).
+ * Everything SendSms reads before deciding, for many calls in ONE statement (one snapshot,
+ * one round trip): per call, whether the key was used, the settings in force (subaccount over
+ * account over defaults), and the destination's blocked / opt-out / portability facts. Needs
+ * the destination in E.164 already, so it serves numbers given with their country code
+ * (national numbers take the longer path: their normalisation depends on the settings).
  */
-export async function readChecks(db: Db, principal: UserPrincipal, idempotencyKey: string, to: string): Promise<Checks> {
-  const { accountId, subaccountId } = principal;
-  const result = await db.execute<{ replay: boolean; settings: Array<Record<string, unknown>> | null; blocked: boolean; opted_out: boolean; ported_to: string | null }>(sql`
-    select
-      exists(select 1 from ${messages} where account_id = ${accountId} and idempotency_key = ${idempotencyKey}) as replay,
-      (select json_agg(s) from ${customerSettings} s where s.account_id = ${accountId} and s.subaccount_id in (${subaccountId}, '')) as settings,
-      exists(select 1 from ${blockedNumbers} where account_id = ${accountId} and number = ${to}) as blocked,
-      exists(select 1 from ${optOuts} where account_id = ${accountId} and subaccount_id = ${subaccountId} and number = ${to}) as opted_out,
-      (select carrier from ${portedNumbers} where number = ${to}) as ported_to`);
-  const row = result.rows[0]!;
-  // json_agg gives the columns' snake_case names; the settings rows use drizzle's camelCase.
-  const rows = (row.settings ?? []).map(
-    (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v])) as SettingsRow,
-  );
-  return {
-    replay: row.replay,
-    settings: effectiveSettings(rows, subaccountId).settings,
-    facts: { blocked: row.blocked, optedOut: row.opted_out, portedTo: row.ported_to ?? undefined },
-  };
+export async function readChecksMany(db: Db, queries: CheckQuery[]): Promise<Checks[]> {
+  const col = (pick: (q: CheckQuery) => string) => sql.param(queries.map(pick));
+  const result = await db.execute<{ n: string; replay: boolean; settings: Array<Record<string, unknown>> | null; blocked: boolean; opted_out: boolean; ported_to: string | null }>(sql`
+    select q.n,
+      exists(select 1 from ${messages} where account_id = q.account and idempotency_key = q.key) as replay,
+      (select json_agg(s) from ${customerSettings} s where s.account_id = q.account and s.subaccount_id in (q.sub, '')) as settings,
+      exists(select 1 from ${blockedNumbers} where account_id = q.account and number = q.dest) as blocked,
+      exists(select 1 from ${optOuts} where account_id = q.account and subaccount_id = q.sub and number = q.dest) as opted_out,
+      (select carrier from ${portedNumbers} where number = q.dest) as ported_to
+    from unnest(${col((q) => q.principal.accountId)}::text[], ${col((q) => q.principal.subaccountId)}::text[],
+                ${col((q) => q.idempotencyKey)}::text[], ${col((q) => q.to)}::text[]) with ordinality as q(account, sub, key, dest, n)
+    order by q.n`);
+  return result.rows.map((row, i) => {
+    // json_agg gives the columns' snake_case names; the settings rows use drizzle's camelCase.
+    const rows = (row.settings ?? []).map(
+      (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v])) as SettingsRow,
+    );
+    return {
+      replay: row.replay,
+      settings: effectiveSettings(rows, queries[i]!.principal.subaccountId).settings,
+      facts: { blocked: row.blocked, optedOut: row.opted_out, portedTo: row.ported_to ?? undefined },
+    };
+  });
+}
+
+/** Group reads for single sends: calls that arrive while earlier reads run share the next statement. */
+export function checksReader(db: Db): ChecksPort {
+  const batcher = new MicroBatcher<CheckQuery, Checks>((queries) => readChecksMany(db, queries), { maxBatch: 500, maxInFlight: 2 });
+  return (query) => batcher.add(query);
 }

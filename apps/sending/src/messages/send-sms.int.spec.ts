@@ -8,6 +8,7 @@ import { modifyBlockedNumbers } from '../customers/modify-blocked-numbers';
 import { modifyOptOuts } from '../customers/modify-opt-outs';
 import { DEFAULT_SETTINGS, type CustomerSettings } from '../customers/settings';
 import { updateSettings } from '../customers/update-settings';
+import { singleSendPorts } from './single-send-ports';
 import { messages, outbox } from '../db';
 import { sendSms, type ReservePort } from './send-sms';
 import { loadCarrierConfig } from '../routing/carrier-config';
@@ -36,7 +37,7 @@ function spyReserve(answer: Awaited<ReturnType<ReservePort>> = 'reserved') {
 }
 
 const send = (who: UserPrincipal, to: string, text = 'Olá, sua fatura vence amanhã', spy = spyReserve()) =>
-  sendSms({ db: database.db, router, reserve: spy.reserve, release: spy.release }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
+  sendSms({ db: database.db, ...singleSendPorts(database.db), router, reserve: spy.reserve, release: spy.release }, who, { to, text, idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 });
 
 const settle = (who: UserPrincipal, changes: Partial<CustomerSettings>) =>
   updateSettings(database.db, who, { settings: { ...DEFAULT_SETTINGS, ...changes }, subaccountId: '', accountDefault: true });
@@ -105,11 +106,15 @@ describe('acceptance rules on real Postgres', () => {
     expect((await send(tenant(), '5511987654321')).to).toBe(MOBILE);
   });
 
-  it('creates exactly one message for concurrent requests with one key', async () => {
+  // One store: the 20 land in one statement; a store each: 20 statements race on the index.
+  it.each([['in one group commit', true], ['in separate statements', false]])('creates exactly one message for concurrent requests with one key (%s)', async (_, shared) => {
     const who = tenant();
     const request = { to: MOBILE, text: 'oi', idempotencyKey: 'same', correlationId: '', callbackUrl: '', validitySeconds: 0 };
     const spy = spyReserve();
-    const results = await Promise.all(Array.from({ length: 20 }, () => sendSms({ db: database.db, router, reserve: spy.reserve, release: spy.release }, who, request)));
+    const one = singleSendPorts(database.db);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => sendSms({ db: database.db, ...(shared ? one : singleSendPorts(database.db)), router, reserve: spy.reserve, release: spy.release }, who, request)),
+    );
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
     // Requests that lost the race gave back what they reserved: one reservation remains, the stored message's.
     const kept = spy.calls.map((c) => c.messageId).filter((id) => !spy.released.includes(id));
@@ -132,7 +137,7 @@ describe('acceptance rules on real Postgres', () => {
   ])('refuses %s with INVALID_ARGUMENT and writes nothing', async (_, change) => {
     const who = tenant();
     const request = { to: MOBILE, text: 'oi', idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0, ...change };
-    await expect(sendSms({ db: database.db, router, ...spyReserve() }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(sendSms({ db: database.db, ...singleSendPorts(database.db), router, ...spyReserve() }, who, request)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const rows = await database.db.select().from(messages).where(eq(messages.accountId, who.accountId));
     expect(rows).toEqual([]);
   });

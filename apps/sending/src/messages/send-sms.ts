@@ -15,8 +15,8 @@ import { checkCallbackUrl } from './callback-url';
 import { destinationFacts, type DestinationFacts } from './destination-facts';
 import { draftMessage } from './draft-message';
 import { toMessage, type Message, type MessageRow } from './message';
-import { readChecks } from './read-checks';
-import { storeOne } from './store-messages';
+import type { ChecksPort } from './read-checks';
+import type { StorePort } from './store-messages';
 import { expiryOf, validateSendInput, type SendSmsInput } from './validate-send';
 
 /** Billing's reservation, as sending needs it (a port: the gRPC client in production). */
@@ -52,12 +52,13 @@ export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
  * request returns the original message, refused or not.
  *
  * Two statements and billing's reservation in between, so no database connection waits on
- * billing: one reads every check (readChecks), one stores the message with its event
- * (storeOne). The unique index on the idempotency key decides between concurrent duplicates:
- * exactly one stores; the others release what they reserved and return the stored message.
+ * billing: one reads every check (the checks port), one stores the message with its event (the
+ * store, which commits a millisecond's calls together). The unique index on the idempotency
+ * key decides between concurrent duplicates: exactly one stores; the others release what they
+ * reserved and return the stored message.
  */
 export async function sendSms(
-  deps: { db: Db; reserve: ReservePort; release: ReleasePort; router: Router; urlPolicy?: AddressPolicy },
+  deps: { db: Db; checks: ChecksPort; store: StorePort; reserve: ReservePort; release: ReleasePort; router: Router; urlPolicy?: AddressPolicy },
   principal: UserPrincipal,
   raw: SendSmsInput,
 ): Promise<Message> {
@@ -66,7 +67,7 @@ export async function sendSms(
   // Numbers given with their country code (nearly all) take one statement for every check;
   // national numbers need the settings first, so they take the longer read.
   const international = /^\s*(\+|00)/.test(input.to);
-  const checked = international ? await fastChecks(deps.db, principal, input) : await slowChecks(deps.db, principal, input);
+  const checked = international ? await fastChecks(deps, principal, input) : await slowChecks(deps.db, principal, input);
   if (checked.replay) return answerReplay(checked.replay, requestHash);
   const draft = draftMessage({
     principal,
@@ -94,7 +95,7 @@ export async function sendSms(
   let stored: MessageRow | undefined;
   try {
     // One statement: of concurrent requests with one key, the unique index lets one store.
-    stored = await storeOne(deps.db, draft);
+    stored = await deps.store(draft);
   } catch (err) {
     await releaseOurs();
     throw err;
@@ -108,10 +109,10 @@ export async function sendSms(
 
 type Checked = { replay?: MessageRow; settings?: CustomerSettings; to?: string; facts?: DestinationFacts };
 
-async function fastChecks(db: Db, principal: UserPrincipal, input: { to: string; idempotencyKey: string }): Promise<Checked> {
+async function fastChecks(deps: { db: Db; checks: ChecksPort }, principal: UserPrincipal, input: { to: string; idempotencyKey: string }): Promise<Checked> {
   const to = toE164(input.to);
-  const checks = await readChecks(db, principal, input.idempotencyKey, to);
-  if (checks.replay) return { replay: await findByKey(db, principal.accountId, input.idempotencyKey) };
+  const checks = await deps.checks({ principal, idempotencyKey: input.idempotencyKey, to });
+  if (checks.replay) return { replay: await findByKey(deps.db, principal.accountId, input.idempotencyKey) };
   return { settings: checks.settings, to, facts: checks.facts };
 }
 

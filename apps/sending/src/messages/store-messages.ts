@@ -1,6 +1,7 @@
-import { enqueueEvents, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { enqueueEvents, keyedOutboxInsertSql, outboxChannel, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import type { Db, Tx } from '@sabia/db';
+import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { outbox } from '../db';
 import { insertMessages, insertMessagesSql } from '../db/insert-messages';
@@ -27,25 +28,53 @@ export async function storeMessages(tx: Tx, decided: Decided[]): Promise<Message
 }
 
 /**
- * One message and its event in ONE statement (no transaction round trips): the insert skips
- * a message whose idempotency key is already taken (the unique index decides between
- * concurrent duplicates), and the event is written only with the message it announces.
- * Returns the stored row, or undefined when the key was taken.
+ * Messages of separate requests and their events in ONE statement (no transaction round
+ * trips): the insert skips a message whose idempotency key is already taken (the unique index
+ * decides between concurrent duplicates, also two in the same call: the first wins), and an
+ * event is written only with the message it announces. Per message: the stored row, or
+ * undefined when its key was taken.
  */
-export async function storeOne(db: Db, decided: Decided): Promise<MessageRow | undefined> {
-  const [row] = rowsOf([decided]);
-  const result = await db.execute<{ stored: number }>(sql`
+export async function storeMany(db: Db, decided: Decided[]): Promise<Array<MessageRow | undefined>> {
+  const rows = rowsOf(decided);
+  const result = await db.execute<{ stored: string[] | null }>(sql`
     with m as (
-      ${insertMessagesSql([row!])}
+      ${insertMessagesSql(rows)}
       on conflict (account_id, idempotency_key) do nothing
       returning id
     ), o as (
-      ${outboxInsertSql(outbox, [eventOf(row!)])}
-      where exists (select 1 from m)
+      ${keyedOutboxInsertSql(outbox, rows.map(eventOf), rows.map((r) => r.id))}
+      where t.key::uuid in (select id from m)
       returning 1
     )
-    select (select count(*) from m)::int as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o limit 1) as notified`);
-  return result.rows[0]!.stored === 1 ? row : undefined;
+    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o limit 1) as notified`);
+  const stored = new Set(result.rows[0]!.stored ?? []);
+  return rows.map((row) => (stored.has(row.id) ? row : undefined));
+}
+
+export type StorePort = (decided: Decided) => Promise<MessageRow | undefined>;
+
+/**
+ * Group commit for single sends: SendSms calls that arrive while earlier ones are being stored go
+ * together, in one statement and one commit (storeMany). If that statement fails, each call is stored
+ * alone, so one bad message cannot fail its neighbours.
+ */
+export function messageStore(db: Db): StorePort {
+  const batcher = new MicroBatcher<Decided, MessageRow | undefined | Error>(
+    async (items) => {
+      try {
+        return await storeMany(db, items);
+      } catch (err) {
+        if (items.length === 1) return [err as Error];
+        return Promise.all(items.map((item) => storeMany(db, [item]).then(([row]) => row, (alone: Error) => alone)));
+      }
+    },
+    { maxBatch: 500, maxInFlight: 2 },
+  );
+  return async (decided) => {
+    const result = await batcher.add(decided);
+    if (result instanceof Error) throw result;
+    return result;
+  };
 }
 
 // Every field written out: spreading a 17-field row into a 25-field one took V8's slow path,

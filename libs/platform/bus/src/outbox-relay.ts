@@ -12,6 +12,7 @@ import { contextFromRecord, currentTraceHeaders } from './trace-headers';
 const tracer = trace.getTracer('@sabia/bus');
 const BATCH = 2_000;
 const POLL_MS = 1_000;
+const LINGER_MS = 5;
 
 interface Row {
   id: string;
@@ -92,14 +93,17 @@ export async function startOutboxRelay(opts: {
         listener = await reconnect();
       }
       if (published === BATCH || !running) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), POLL_MS);
         wake = () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         };
       });
       wake = undefined;
+      // A commit woke us: give the commits right behind it a moment, so a steady stream of
+      // single sends is relayed a few rows per round trip instead of one.
+      if (woken && running) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
     }
   })();
 

@@ -26,6 +26,22 @@ export function outboxInsertSql(table: OutboxTable, events: OutgoingEvent[]) {
   return outboxInsert(table, events).statement;
 }
 
+/**
+ * outboxInsertSql with a key per event, exposed as `t.key` so the caller can add a WHERE that
+ * keeps only some (`where t.key in (select id from inserted)`: the events of the rows an
+ * INSERT … ON CONFLICT DO NOTHING actually stored).
+ */
+export function keyedOutboxInsertSql(table: OutboxTable, events: OutgoingEvent[], keys: string[]) {
+  const active = JSON.stringify(currentTraceHeaders());
+  const headers = events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
+  return sql`
+    insert into ${table} (id, subject, payload, headers)
+    select id, subject, payload, headers::jsonb
+    from unnest(${sql.param(events.map(() => uuidv7()))}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
+                ${sql.param(events.map((e) => Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength)))}::bytea[], ${sql.param(headers)}::text[],
+                ${sql.param(keys)}::text[]) as t(id, subject, payload, headers, key)`;
+}
+
 function outboxInsert(table: OutboxTable, events: OutgoingEvent[]) {
   const ids = events.map(() => uuidv7());
   const active = JSON.stringify(currentTraceHeaders());
