@@ -30,10 +30,25 @@ export async function ensureAccounts(tx: DbOrTx, tenantId: string, currency: str
   return { customerId, revenueId, controlId };
 }
 
+// Accounts are created once and never deleted, so a process remembers (per database) which
+// exist and skips the statement that creates them.
+const known = new WeakMap<object, Set<string>>();
+
+/** ensureAccounts, at most once per process for each customer account. */
+export async function ensureAccountsOnce(db: DbOrTx, tenantId: string, currency: string) {
+  const customerId = customerAccountId(tenantId, currency);
+  let seen = known.get(db);
+  if (!seen) known.set(db, (seen = new Set()));
+  if (seen.has(customerId)) return { customerId, revenueId: revenueAccountId(currency), controlId: controlAccountId(currency) };
+  const ids = await ensureAccounts(db, tenantId, currency);
+  seen.add(customerId);
+  return ids;
+}
+
 export async function findAccount(tx: DbOrTx, id: string): Promise<Account | undefined> {
   const [row] = await tx.select().from(accounts).where(eq(accounts.id, id));
   return row;
 }
 
 /** Available = posted credits − posted debits − pending debits (what can still be reserved). */
-export const available = (a: Account): bigint => a.creditsPosted - a.debitsPosted - a.debitsPending;
+export const available = (a: Pick<Account, 'creditsPosted' | 'debitsPosted' | 'debitsPending'>): bigint => a.creditsPosted - a.debitsPosted - a.debitsPending;

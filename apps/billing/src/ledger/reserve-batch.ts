@@ -1,8 +1,8 @@
 import type { Db } from '@sabia/db';
 import { InvalidArgumentError } from '@sabia/errors';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { accounts, transfers } from '../db';
-import { available, ensureAccounts } from './accounts';
+import { available, ensureAccountsOnce } from './accounts';
 import { transferId } from './transfer-ids';
 
 export interface BatchItem {
@@ -40,14 +40,18 @@ export async function reserveBatch(
     throw new InvalidArgumentError('parts must be between 1 and 255');
   }
   if (input.items.length === 0) return [];
+  const { customerId, revenueId } = await ensureAccountsOnce(db, input.tenantId, input.currency);
   return db.transaction(async (tx) => {
-    const { customerId, revenueId } = await ensureAccounts(tx, input.tenantId, input.currency);
-    const [customer] = await tx.select().from(accounts).where(eq(accounts.id, customerId)).for('update');
-    const ids = input.items.map((i) => i.messageId);
-    const reservedBefore = await tx.execute<{ message_id: string }>(sql`
-      select message_id from ${transfers} where message_id = any(${sql.param(ids)}::text[]) and kind = 'pending' and part = 1`);
-    const already = new Set(reservedBefore.rows.map((r) => r.message_id));
-    let room = customer!.kind === 'customer_prepaid' ? available(customer!) : undefined;
+    // One round trip: lock the account and learn which messages were reserved before. Sums as
+    // text: exact whatever their size.
+    const locked = await tx.execute<{ kind: string; credits_posted: string; debits_posted: string; debits_pending: string; reserved: string[] | null }>(sql`
+      select a.kind, a.credits_posted::text, a.debits_posted::text, a.debits_pending::text,
+        array(select message_id from ${transfers} where message_id = any(${sql.param(input.items.map((i) => i.messageId))}::text[]) and kind = 'pending' and part = 1) as reserved
+      from ${accounts} a where a.id = ${customerId} for update of a`);
+    const row = locked.rows[0]!;
+    const customer = { kind: row.kind, creditsPosted: BigInt(row.credits_posted), debitsPosted: BigInt(row.debits_posted), debitsPending: BigInt(row.debits_pending) };
+    const already = new Set(row.reserved ?? []);
+    let room = customer.kind === 'customer_prepaid' ? available(customer) : undefined;
     // The month's quota, in parts (locked like the money account: concurrent batches queue).
     let quotaRoom: bigint | undefined;
     if (input.quotaAccountId) {
@@ -92,3 +96,4 @@ export async function reserveBatch(
     return outcomes;
   });
 }
+

@@ -2,7 +2,7 @@ import type { Db } from '@sabia/db';
 import { InvalidArgumentError, invariant } from '@sabia/errors';
 import { sql } from 'drizzle-orm';
 import { accounts, transfers } from '../db';
-import { ensureAccounts } from './accounts';
+import { ensureAccountsOnce } from './accounts';
 import { customerAccountId, revenueAccountId, transferId } from './transfer-ids';
 
 export interface ReserveInput {
@@ -74,12 +74,7 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
           return statement(tx);
         })
       : statement(db);
-  // Accounts are created once and never deleted, so a process remembers which exist and
-  // skips the round trip that creates them.
-  if (!knownAccounts.has(customerId)) {
-    await ensureAccounts(db, input.tenantId, input.currency);
-    knownAccounts.add(customerId);
-  }
+  await ensureAccountsOnce(db, input.tenantId, input.currency);
   try {
     const [row] = (await attempt()).rows;
     if (row!.inserted === 0) return { outcome: 'reserved', ...result }; // reserved before
@@ -91,8 +86,6 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
     throw err;
   }
 }
-
-const knownAccounts = new Set<string>();
 
 /** drizzle wraps driver errors; the pg error, which names the constraint, is the cause. */
 function violates(err: unknown, constraint: string): boolean {
