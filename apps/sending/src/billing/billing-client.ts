@@ -76,7 +76,9 @@ export function billingClient(address: string, secret: string) {
       );
       return results;
     },
-    { maxBatch: 500, maxInFlight: 2 },
+    // One at a time: an account's reservations queue on its row in billing anyway, so a
+    // second batch in flight would only wait there, holding a connection.
+    { maxBatch: 500, maxInFlight: 1 },
   );
   const reserve: ReservePort = async (input) => {
     const result = await reservations.add(input);
