@@ -33,14 +33,21 @@ export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
 
 async function recordAttempts(db: Db, batch: FinishedAttempt[]): Promise<void[]> {
   const col = <T>(pick: (a: FinishedAttempt) => T) => sql.param(batch.map(pick));
+  // A finished status callback lets the next one of its message go (see enqueue-callback.ts).
   await db.execute(sql`
     with attempt as (
       insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
       select * from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
+    ), done as (
+      update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at
+      from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.attempts)}::integer[], ${col((a) => a.state)}::text[],
+        ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[]) as t(id, attempts, state, next_at, finished_at)
+      where c.id = t.id
+      returning c.message_id, c.state
     )
-    update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at
-    from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.attempts)}::integer[], ${col((a) => a.state)}::text[],
-      ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[]) as t(id, attempts, state, next_at, finished_at)
-    where c.id = t.id`);
+    update ${callbacks} w set state = 'pending', next_attempt_at = now()
+    where w.id in (
+      select (select e.id from ${callbacks} e where e.message_id = d.message_id and e.state = 'waiting' order by e.id limit 1)
+      from done d where d.state <> 'pending')`);
   return batch.map(() => undefined);
 }

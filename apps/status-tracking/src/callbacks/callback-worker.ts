@@ -5,12 +5,15 @@ import { callbacks } from '../db';
 import { ConnectionPool } from '@sabia/webhooks';
 import { AttemptRecorder } from './attempt-recorder';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
+import { unfinishedBefore } from './enqueue-callback';
 
 const BATCH = 128;
 const IDLE_POLL_MS = 200;
+const SWEEP_MS = 2_000;
 
 /**
- * Delivers due callbacks, each message's in the order they were written. Rows are leased (next_attempt_at pushed past the timeout) with
+ * Delivers due callbacks (a message's status callbacks one after the other: the next waits
+ * until the one before finishes, see enqueue-callback.ts). Rows are leased (next_attempt_at pushed past the timeout) with
  * FOR UPDATE SKIP LOCKED, so any number of status-tracking replicas share the work and a
  * replica that dies mid-delivery only delays its callbacks until the lease ends.
  */
@@ -26,16 +29,34 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
     const result = await db.execute<Record<string, unknown>>(sql`
       update ${callbacks} set next_attempt_at = now() + ${`${leaseMs} milliseconds`}::interval
       where id in (
-        select id from ${callbacks} c
+        select id from ${callbacks}
         where state = 'pending' and next_attempt_at <= now()
-          -- One message's callbacks go out in order: "sent" is never overtaken by "delivered".
-          and not exists (select 1 from ${callbacks} e where e.message_id = c.message_id and e.state = 'pending' and e.id < c.id)
         order by next_attempt_at
         limit ${limit}
         for update skip locked)
       returning *`);
     return result.rows.map(toCallbackRow);
   };
+
+  // A waiting callback whose predecessor finished while it was being written was not let go
+  // then (see enqueue-callback.ts): let it go now. Cheap: it reads only the waiting rows.
+  const sweep = () =>
+    db.execute(sql`
+      update ${callbacks} w set state = 'pending', next_attempt_at = now()
+      where w.state = 'waiting' and not (${unfinishedBefore(sql`w.message_id`, sql`w.id`)})`);
+  let stopSweepWait = () => {};
+  const sweeping = (async () => {
+    while (!stopped) {
+      await sweep().catch((err) => logger.warn({ err }, 'could not release waiting callbacks; retrying'));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, SWEEP_MS);
+        stopSweepWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
 
   const loop = async () => {
     while (!stopped) {
@@ -78,7 +99,8 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
     async stop() {
       stopped = true;
       wake?.();
-      await running;
+      stopSweepWait();
+      await Promise.all([running, sweeping]);
       await Promise.allSettled([...inFlight]);
       pool.close();
     },

@@ -1,6 +1,6 @@
 import type { Db } from '@sabia/db';
 import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy, type ConnectionPool } from '@sabia/webhooks';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks, disabledEndpoints } from '../db';
 import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
 import type { AttemptRecorder } from './attempt-recorder';
@@ -78,7 +78,7 @@ async function finish(
     await tx
       .update(callbacks)
       .set({ state: 'disabled', finishedAt: now })
-      .where(and(eq(callbacks.accountId, cb.accountId), eq(callbacks.url, cb.url), eq(callbacks.state, 'pending'), sql`${callbacks.id} <> ${cb.id}`));
+      .where(and(eq(callbacks.accountId, cb.accountId), eq(callbacks.url, cb.url), inArray(callbacks.state, ['pending', 'waiting']), sql`${callbacks.id} <> ${cb.id}`));
   });
   options.cache.markDisabled(cb.accountId, cb.url);
   return final;

@@ -18,12 +18,21 @@ export const callbacks = status.table(
     type: text('type').notNull(),
     url: text('url').notNull(),
     payload: text('payload').notNull(),
-    /** pending | delivered | failed | disabled */
+    /**
+     * waiting (behind an earlier status callback of the same message) | pending (due at
+     * next_attempt_at) | delivered | failed | disabled
+     */
     state: text('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('callbacks_due_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`), index('callbacks_message_idx').on(t.messageId)],
+  (t) => [
+    index('callbacks_due_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`),
+    // (message_id, id): "this message's callbacks older than X" is one range of it.
+    index('callbacks_message_id_idx').on(t.messageId, t.id),
+    // The few callbacks waiting for an earlier one of their message (see enqueue-callback.ts).
+    index('callbacks_waiting_idx').on(t.messageId, t.id).where(sql`state = 'waiting'`),
+  ],
 );
