@@ -24,6 +24,7 @@ export const messages = sending.table(
     /** Why an acceptance rule refused the message, for the caller and for reports. */
     refusalReason: text('refusal_reason'),
     carrier: text('carrier'),
+    /** The first part's id at the carrier, for people reading the row (receipts match message_parts). */
     carrierMessageId: text('carrier_message_id'),
     correlationId: text('correlation_id').notNull().default(''),
     callbackUrl: text('callback_url').notNull().default(''),
@@ -43,7 +44,6 @@ export const messages = sending.table(
   },
   (t) => [
     uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey),
-    uniqueIndex('messages_carrier_id_uq').on(t.carrier, t.carrierMessageId),
     index('messages_account_created_idx').on(t.accountId, t.createdAt),
     index('messages_batch_idx').on(t.batchId, t.batchIndex),
     // A reply joins the last message sent to its number.
