@@ -42,15 +42,15 @@ export async function reserveBatch(
   if (input.items.length === 0) return [];
   const { customerId, revenueId } = await ensureAccountsOnce(db, input.tenantId, input.currency);
   return db.transaction(async (tx) => {
-    // One round trip: lock the account and learn which messages were reserved before. Sums as
-    // text: exact whatever their size.
-    const locked = await tx.execute<{ kind: string; credits_posted: string; debits_posted: string; debits_pending: string; reserved: string[] | null }>(sql`
-      select a.kind, a.credits_posted::text, a.debits_posted::text, a.debits_pending::text,
-        array(select message_id from ${transfers} where message_id = any(${sql.param(input.items.map((i) => i.messageId))}::text[]) and kind = 'pending' and part = 1) as reserved
-      from ${accounts} a where a.id = ${customerId} for update of a`);
+    // The account is locked first; only then are earlier reservations read (a statement's
+    // snapshot predates its lock wait, so one statement would miss what the holder inserted).
+    const locked = await tx.execute<{ kind: string; credits_posted: string; debits_posted: string; debits_pending: string }>(sql`
+      select kind, credits_posted::text, debits_posted::text, debits_pending::text from ${accounts} where id = ${customerId} for update`);
     const row = locked.rows[0]!;
     const customer = { kind: row.kind, creditsPosted: BigInt(row.credits_posted), debitsPosted: BigInt(row.debits_posted), debitsPending: BigInt(row.debits_pending) };
-    const already = new Set(row.reserved ?? []);
+    const reservedBefore = await tx.execute<{ message_id: string }>(sql`
+      select message_id from ${transfers} where message_id = any(${sql.param(input.items.map((i) => i.messageId))}::text[]) and kind = 'pending' and part = 1`);
+    const already = new Set(reservedBefore.rows.map((r) => r.message_id));
     let room = customer.kind === 'customer_prepaid' ? available(customer) : undefined;
     // The month's quota, in parts (locked like the money account: concurrent batches queue).
     let quotaRoom: bigint | undefined;

@@ -46,45 +46,26 @@ export function billingClient(address: string, secret: string) {
     return res.outcomes.map(outcome);
   };
   const reserveOne: ReservePort = async (input) => outcome((await call(client.reserve, input)).outcome);
-  // Group commit: SendSms calls arriving while earlier reservations are on their way reserve together,
-  // one ReserveBatch per account and subaccount (one round trip, one billing transaction, one
-  // lock of the account row) instead of one Reserve each, queueing on that row. A lone call
-  // still takes the plain Reserve. One group's failure fails only its own calls.
-  const reservations = new MicroBatcher<Parameters<ReservePort>[0], Reserved | Error>(
-    async (items) => {
-      const groups = new Map<string, number[]>();
-      items.forEach((item, i) => {
-        const key = `${item.accountId}\u0000${item.subaccountId}`;
-        const group = groups.get(key);
-        if (group) group.push(i);
-        else groups.set(key, [i]);
-      });
-      const results: Array<Reserved | Error> = [];
-      await Promise.all(
-        [...groups.values()].map(async (indexes) => {
-          try {
-            const first = items[indexes[0]!]!;
-            const outcomes =
-              indexes.length === 1
-                ? [await reserveOne(first)]
-                : await reserveBatch({ accountId: first.accountId, subaccountId: first.subaccountId, items: indexes.map((i) => items[i]!) });
-            indexes.forEach((i, k) => (results[i] = outcomes[k]!));
-          } catch (err) {
-            for (const i of indexes) results[i] = err as Error;
-          }
-        }),
+  // Group commit: SendSms calls of one account and subaccount that arrive while its previous
+  // reservation is on its way reserve together: one ReserveBatch (one round trip, one billing
+  // transaction, one lock of the account row) instead of one Reserve each, queueing on that
+  // row. A lone call still takes the plain Reserve. Each account has its own lane, one batch in
+  // flight at a time (a second would only wait on the row), so an account whose row is busy —
+  // behind a 10,000-recipient SendBatch, say — holds up no other account.
+  const lanes = new Map<string, MicroBatcher<Parameters<ReservePort>[0], Reserved>>();
+  const laneFor = (accountId: string, subaccountId: string) => {
+    const key = `${accountId}\u0000${subaccountId}`;
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = new MicroBatcher<Parameters<ReservePort>[0], Reserved>(
+        async (items) => (items.length === 1 ? [await reserveOne(items[0]!)] : reserveBatch({ accountId, subaccountId, items })),
+        { maxBatch: 500, maxInFlight: 1 },
       );
-      return results;
-    },
-    // One at a time: an account's reservations queue on its row in billing anyway, so a
-    // second batch in flight would only wait there, holding a connection.
-    { maxBatch: 500, maxInFlight: 1 },
-  );
-  const reserve: ReservePort = async (input) => {
-    const result = await reservations.add(input);
-    if (result instanceof Error) throw result;
-    return result;
+      lanes.set(key, lane);
+    }
+    return lane;
   };
+  const reserve: ReservePort = (input) => laneFor(input.accountId, input.subaccountId).add(input);
   const release = async (messageIds: string[]) => (await call(client.release, { messageIds })).parts;
   return { reserve, reserveBatch, release, close: () => client.close() };
 }

@@ -101,8 +101,11 @@ export async function sendSms(
     throw err;
   }
   if (!stored) {
-    await releaseOurs();
-    return answerReplay((await findByKey(deps.db, principal.accountId, input.idempotencyKey))!, requestHash);
+    const existing = (await findByKey(deps.db, principal.accountId, input.idempotencyKey))!;
+    // Our own row (a grouped insert that committed, then failed to answer, and was retried
+    // alone) keeps its reservation; another request's row means ours was never needed.
+    if (existing.id !== draft.row.id) await releaseOurs();
+    return answerReplay(existing, requestHash);
   }
   return toMessage(stored);
 }

@@ -33,7 +33,8 @@ export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
 
 async function recordAttempts(db: Db, batch: FinishedAttempt[]): Promise<void[]> {
   const col = <T>(pick: (a: FinishedAttempt) => T) => sql.param(batch.map(pick));
-  // A finished status callback lets the next one of its message go (see enqueue-callback.ts).
+  // A finished status callback lets the next one of its message go (see enqueue-callback.ts);
+  // a reply's callback shares the message id but is outside that order.
   await db.execute(sql`
     with attempt as (
       insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
@@ -43,11 +44,11 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[]): Promise<void[]>
       from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.attempts)}::integer[], ${col((a) => a.state)}::text[],
         ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[]) as t(id, attempts, state, next_at, finished_at)
       where c.id = t.id
-      returning c.message_id, c.state
+      returning c.message_id, c.state, c.type
     )
     update ${callbacks} w set state = 'pending', next_attempt_at = now()
     where w.id in (
       select (select e.id from ${callbacks} e where e.message_id = d.message_id and e.state = 'waiting' order by e.id limit 1)
-      from done d where d.state <> 'pending')`);
+      from done d where d.state <> 'pending' and d.type <> 'message.reply')`);
   return batch.map(() => undefined);
 }

@@ -94,4 +94,23 @@ describe('callback order', () => {
     const rows = await database.db.select({ state: callbacks.state }).from(callbacks).where(eq(callbacks.messageId, id));
     expect(rows.map((r) => r.state).sort()).toEqual(['delivered', 'delivered']);
   });
+
+  it('does not let a reply callback release a status callback whose predecessor is still retrying', async () => {
+    const id = uuidv7();
+    const later = new Date(Date.now() + 3_600_000);
+    const sent = uuidv7(); // ids in the order the callbacks were owed
+    const delivered = uuidv7();
+    await database.db.insert(callbacks).values([
+      { id: sent, accountId: 'acme', subaccountId: 'main', messageId: id, type: 'message.sent', url, payload: JSON.stringify({ type: 'message.sent', data: { message_id: id } }), state: 'pending', attempts: 1, nextAttemptAt: later },
+      { id: delivered, accountId: 'acme', subaccountId: 'main', messageId: id, type: 'message.delivered', url, payload: JSON.stringify({ type: 'message.delivered', data: { message_id: id } }), state: 'waiting' },
+      { id: uuidv7(), accountId: 'acme', subaccountId: 'main', messageId: id, type: 'message.reply', url, payload: JSON.stringify({ type: 'message.reply', data: { message_id: id } }) },
+    ]);
+    const worker = startWorker();
+    await waitFor(async () => (seen.some((s) => s.messageId === id && s.type === 'message.reply') ? true : undefined), 'the reply callback', 10_000);
+    await new Promise((r) => setTimeout(r, 300)); // the attempt recorder writes a few ms later
+    await worker.stop();
+    const [row] = await database.db.select({ state: callbacks.state }).from(callbacks).where(eq(callbacks.id, delivered));
+    expect(row!.state).toBe('waiting');
+    expect(seen.filter((s) => s.messageId === id).map((s) => s.type)).toEqual(['message.reply']);
+  });
 });

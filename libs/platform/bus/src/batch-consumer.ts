@@ -2,9 +2,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { failMessage, startEventSpan, type ConsumerHandle, type IncomingEvent } from './consumer';
+import { failMessage, settleDelivery, startEventSpan, type ConsumerHandle, type EventFailure, type IncomingEvent } from './consumer';
 import { unpackEvents, type UnpackedEvent } from './envelope';
-import { PoisonMessageError } from './poison';
 import { ensureConsumer, type ConsumerSpec } from './setup';
 
 export interface BatchEvent extends IncomingEvent {
@@ -15,12 +14,11 @@ export interface BatchEvent extends IncomingEvent {
 /** Per event, in order: done (ack) or the error it failed with (nak with backoff, or dead-letter). */
 export type BatchResult = 'ok' | Error;
 
-/** A NATS message being worked on: settled (acked or failed) when its last event is answered. */
+/** A NATS message being worked on: settled when its last event is answered. */
 interface Delivery {
   msg: JsMsg;
   remaining: number;
-  failedIds: string[];
-  failure?: Error;
+  failures: EventFailure[];
 }
 
 interface Pending {
@@ -34,10 +32,10 @@ interface Pending {
  * hundred per NATS message) or alone; batches are cut by event, whatever carried them. One
  * transaction per batch instead of per event is what lets a 2-core machine keep up with
  * thousands of events a second. The handler answers per event; when it throws, the batch's
- * events are handled again one by one, so only the culprit fails. A NATS message is acked when
- * all its events succeeded, else nakked (or dead-lettered) whole: its other events come back and
- * are skipped by the handler's applyOnce. Every event keeps its own CONSUMER span, so traces
- * stay one per message.
+ * events are handled again one by one, so only the culprit fails. A NATS message is settled
+ * when all its events are answered (settleDelivery: ack; poison events dead-lettered alone;
+ * other failures nak it, and its finished events are skipped on redelivery by the handler's
+ * applyOnce). Every event keeps its own CONSUMER span, so traces stay one per message.
  */
 export async function startBatchConsumer(opts: {
   bus: Bus;
@@ -68,36 +66,39 @@ export async function startBatchConsumer(opts: {
 
   const settle = async (delivery: Delivery) => {
     held.delete(delivery);
-    if (!delivery.failure) delivery.msg.ack();
-    else await failMessage(opts.bus, spec, opts.logger, delivery.msg, delivery.failedIds, delivery.failure);
+    await settleDelivery(opts.bus, spec, opts.logger, delivery.msg, delivery.failures);
   };
 
   const run = async (batch: Pending[]) => {
     const spans: Span[] = [];
-    const events: BatchEvent[] = batch.map(({ event, delivery }) => {
-      const span = startEventSpan(delivery.msg, event, spec, { 'messaging.batch.message_count': batch.length });
-      spans.push(span);
-      return { id: event.id, subject: delivery.msg.subject, data: event.data, deliveryCount: delivery.msg.info.deliveryCount, traceContext: trace.setSpan(event.parent, span) };
-    });
     let results: BatchResult[];
     try {
-      results = await opts.handleBatch(events);
+      const events: BatchEvent[] = batch.map(({ event, delivery }) => {
+        const span = startEventSpan(delivery.msg, event, spec, { 'messaging.batch.message_count': batch.length });
+        spans.push(span);
+        return { id: event.id, subject: delivery.msg.subject, data: event.data, deliveryCount: delivery.msg.info.deliveryCount, traceContext: trace.setSpan(event.parent, span) };
+      });
+      try {
+        results = await opts.handleBatch(events);
+      } catch (err) {
+        // One bad event must not sink its neighbours: handle each alone to find it.
+        results = events.length === 1 ? [err as Error] : await Promise.all(events.map((e) => opts.handleBatch([e]).then((r) => r[0]!, (alone: Error) => alone)));
+      }
     } catch (err) {
-      // One bad event must not sink its neighbours: handle each alone to find it.
-      results = events.length === 1 ? [err as Error] : await Promise.all(events.map((e) => opts.handleBatch([e]).then((r) => r[0]!, (alone: Error) => alone)));
+      // Nothing is known of these events: each counts as failed (redelivered, or dead-lettered
+      // on the last attempt), so no delivery is left held forever.
+      results = batch.map(() => err as Error);
     }
     const settling: Promise<void>[] = [];
     batch.forEach(({ event, delivery }, i) => {
       const result = results[i] ?? new Error('the batch handler gave no result for this event');
-      const span = spans[i]!;
+      const span = spans[i];
       if (result !== 'ok') {
-        span.recordException(result);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        delivery.failedIds.push(event.id);
-        // A poison event decides the delivery's fate: retrying cannot help it.
-        if (!delivery.failure || result instanceof PoisonMessageError) delivery.failure = result;
+        span?.recordException(result);
+        span?.setStatus({ code: SpanStatusCode.ERROR });
+        delivery.failures.push({ event, error: result });
       }
-      span.end();
+      span?.end();
       if (--delivery.remaining === 0) settling.push(settle(delivery));
     });
     await Promise.all(settling);
@@ -127,7 +128,7 @@ export async function startBatchConsumer(opts: {
       return failMessage(opts.bus, spec, opts.logger, msg, [], err as Error);
     }
     if (events.length === 0) return msg.ack();
-    const delivery: Delivery = { msg, remaining: events.length, failedIds: [] };
+    const delivery: Delivery = { msg, remaining: events.length, failures: [] };
     held.add(delivery);
     for (const event of events) buffer.push({ event, delivery });
   };

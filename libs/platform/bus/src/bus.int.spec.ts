@@ -215,4 +215,32 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     expect(dead?.header.get('Sabia-Failed-Events')).toBe(poisoned);
     expect(dead?.header.get('Sabia-Error')).toBe('this one can never work');
   });
+
+  it('one at a time too: a failing event of a batch is retried, a poison one dead-lettered alone, and the rest handled once', async () => {
+    const subject = 'sabia.sending.bus-single.v1';
+    const ids = await database.db.transaction((tx) => enqueueEvents(tx, outbox, Array.from({ length: 10 }, (_, i) => ({ subject, payload: Uint8Array.of(i) }))));
+    const [flaky, poisoned] = [ids[3]!, ids[6]!];
+    const applied: string[] = [];
+    let flakyFailed = false;
+    const consumer = await startConsumer({
+      bus,
+      logger,
+      spec: { domain: 'sending', durable: 'bus-test-single', subject, maxDeliver: 3, ackWaitMs: 2_000 },
+      handle: async (e) => {
+        if (e.id === poisoned) throw new PoisonMessageError('never');
+        if (e.id === flaky && !flakyFailed) {
+          flakyFailed = true;
+          throw new Error('once');
+        }
+        if (await database.db.transaction((tx) => applyOnce(tx, processed, 'bus-test-single', e.id))) applied.push(e.id);
+      },
+    });
+    const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
+    await waitFor(async () => (applied.length >= 9 ? true : undefined), 'every event but the poisoned one');
+    await relay.stop();
+    await consumer.stop();
+    expect([...applied].sort()).toEqual(ids.filter((id) => id !== poisoned).sort());
+    const dead = await bus.jsm.streams.getMessage(bus.names.stream('dlq'), { last_by_subj: bus.names.subject('sabia.dlq.bus-test-single') });
+    expect(dead?.header.get('Sabia-Failed-Events')).toBe(poisoned);
+  });
 });

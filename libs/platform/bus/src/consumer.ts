@@ -1,11 +1,13 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
+import { createHash } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { unpackEvents, type UnpackedEvent } from './envelope';
+import { BATCH_HEADER, packEvents, unpackEvents, type UnpackedEvent } from './envelope';
 import { PoisonMessageError } from './poison';
 import { ensureConsumer, type ConsumerSpec } from './setup';
+import { currentTraceHeaders } from './trace-headers';
 
 export { PoisonMessageError } from './poison';
 
@@ -30,9 +32,8 @@ const BACKOFF_MS = [250, 1_000, 5_000, 15_000, 60_000];
 /**
  * Runs a durable pull consumer: unpacks each delivery's events (a batch from the outbox relay,
  * or one event published alone), runs the handler for each, in order, in its own CONSUMER span
- * that continues the event's trace, acks the delivery when all succeeded, naks it with backoff
- * when one failed (the ones before it are applied once, by the handler's applyOnce), and on
- * the last attempt (or a poison message) copies it to the dead-letter stream and terminates it.
+ * that continues the event's trace, then settles the delivery (settleDelivery: ack, nak with
+ * backoff, dead-letter what cannot succeed).
  */
 export async function startConsumer(opts: {
   bus: Bus;
@@ -52,6 +53,9 @@ export async function startConsumer(opts: {
   const limit = opts.concurrency ?? 16;
   const inFlight = new Set<Promise<void>>();
   const messages: ConsumerMessages = await consumer.consume({ max_messages: limit * 2 });
+  // Every delivery we hold, started or still waiting for a slot, is kept alive until settled.
+  const held = new Set<JsMsg>();
+  const heartbeat = setInterval(() => held.forEach((m) => m.working()), Math.max(1_000, spec.ackWaitMs / 3));
 
   const handleEvent = async (msg: JsMsg, event: UnpackedEvent) => {
     const span = startEventSpan(msg, event, spec);
@@ -69,24 +73,33 @@ export async function startConsumer(opts: {
   };
 
   const processOne = async (msg: JsMsg) => {
-    const heartbeat = setInterval(() => msg.working(), Math.max(1_000, spec.ackWaitMs / 3));
-    let current = '';
+    let events: UnpackedEvent[];
     try {
-      for (const event of unpackEvents(msg)) {
-        current = event.id;
-        await handleEvent(msg, event);
-      }
-      msg.ack();
+      events = unpackEvents(msg);
     } catch (err) {
-      await failMessage(opts.bus, spec, opts.logger, msg, current ? [current] : [], err as Error);
-    } finally {
-      clearInterval(heartbeat);
+      held.delete(msg);
+      return failMessage(opts.bus, spec, opts.logger, msg, [], err as Error);
     }
+    // Every event is handled, in order, whatever happened to the one before: one bad event must
+    // not hold back (or dead-letter) the others that came with it.
+    const failures: EventFailure[] = [];
+    for (const event of events) {
+      try {
+        await handleEvent(msg, event);
+      } catch (err) {
+        failures.push({ event, error: err as Error });
+      }
+    }
+    held.delete(msg);
+    await settleDelivery(opts.bus, spec, opts.logger, msg, failures);
   };
 
   const loop = (async () => {
     for await (const msg of messages) {
-      const task = processOne(msg).finally(() => inFlight.delete(task));
+      held.add(msg);
+      const task = processOne(msg)
+        .catch((err) => opts.logger.error({ err }, 'settling an event failed; it will be redelivered'))
+        .finally(() => inFlight.delete(task));
       inFlight.add(task);
       if (inFlight.size >= limit) await Promise.race(inFlight);
     }
@@ -98,6 +111,9 @@ export async function startConsumer(opts: {
       messages.stop();
       await loop.catch(() => undefined);
       await Promise.all(inFlight);
+      clearInterval(heartbeat);
+      for (const msg of held) msg.nak();
+      held.clear();
     },
   };
 }
@@ -117,30 +133,69 @@ export function startEventSpan(msg: JsMsg, event: UnpackedEvent, spec: ConsumerS
   }, event.parent);
 }
 
-/**
- * A handler failed on an event of this delivery: nak the delivery with backoff, or on its last
- * attempt (or when it is poison) copy it to the dead-letter stream and terminate it. Events of
- * the delivery that succeeded are redelivered with it and skipped by their handler's applyOnce.
- */
-export async function failMessage(bus: Bus, spec: ConsumerSpec, logger: Logger, msg: JsMsg, failedIds: string[], err: Error): Promise<void> {
-  const last = err instanceof PoisonMessageError || msg.info.deliveryCount >= spec.maxDeliver;
-  if (last) {
-    logger.error({ err, eventIds: failedIds.slice(0, 20), subject: msg.subject }, 'event dead-lettered');
-    await deadLetter(bus, spec.durable, msg, failedIds, err).catch((dlqErr) => logger.error({ err: dlqErr }, 'dead-letter publish failed'));
-    msg.term();
-  } else {
-    const delay = BACKOFF_MS[Math.min(msg.info.deliveryCount - 1, BACKOFF_MS.length - 1)]!;
-    logger.warn({ err, eventIds: failedIds.slice(0, 20), attempt: msg.info.deliveryCount }, 'event failed, will retry');
-    msg.nak(delay);
-  }
+/** An event of a delivery that its handler failed on. */
+export interface EventFailure {
+  event: UnpackedEvent;
+  error: Error;
 }
 
-/** The whole delivery goes to the dead-letter stream (a replay is harmless: consumers apply once), with which events failed and why. */
-async function deadLetter(bus: Bus, durable: string, msg: JsMsg, failedIds: string[], err: Error): Promise<void> {
+/**
+ * Settles a delivery once every event in it was handled. All succeeded: ack. Poison events
+ * (they can never succeed) go to the dead-letter stream at once, alone. Any other failure naks
+ * the delivery with backoff — its finished events come back with it and are skipped by their
+ * handlers' applyOnce — until the last attempt, when the failed events are dead-lettered too.
+ */
+export async function settleDelivery(bus: Bus, spec: ConsumerSpec, logger: Logger, msg: JsMsg, failures: EventFailure[]): Promise<void> {
+  if (failures.length === 0) return msg.ack();
+  const retryable = failures.filter((f) => !(f.error instanceof PoisonMessageError));
+  const last = msg.info.deliveryCount >= spec.maxDeliver;
+  const dead = last ? failures : failures.filter((f) => f.error instanceof PoisonMessageError);
+  if (dead.length > 0) {
+    logger.error({ err: dead[0]!.error, eventIds: dead.slice(0, 20).map((f) => f.event.id), subject: msg.subject }, 'events dead-lettered');
+    await deadLetterEvents(bus, spec.durable, msg, dead).catch((dlqErr) => logger.error({ err: dlqErr }, 'dead-letter publish failed'));
+  }
+  if (retryable.length > 0 && !last) {
+    const delay = BACKOFF_MS[Math.min(msg.info.deliveryCount - 1, BACKOFF_MS.length - 1)]!;
+    logger.warn({ err: retryable[0]!.error, eventIds: retryable.slice(0, 20).map((f) => f.event.id), attempt: msg.info.deliveryCount }, 'events failed, will retry');
+    msg.nak(delay);
+  } else if (last) msg.term();
+  else msg.ack(); // only poison events failed, and they are in the dead-letter stream
+}
+
+/**
+ * A delivery that cannot even be read (an undecodable batch): the whole message goes to the
+ * dead-letter stream as it came, and is terminated.
+ */
+export async function failMessage(bus: Bus, spec: ConsumerSpec, logger: Logger, msg: JsMsg, failedIds: string[], err: Error): Promise<void> {
+  logger.error({ err, subject: msg.subject }, 'unreadable delivery dead-lettered');
+  await deadLetter(bus, spec.durable, msg, msg.data, failedIds, err, msg.headers?.get('Nats-Msg-Id') || `${msg.info.stream}:${msg.seq}`).catch((dlqErr) =>
+    logger.error({ err: dlqErr }, 'dead-letter publish failed'),
+  );
+  msg.term();
+}
+
+/**
+ * The failed events of a delivery to the dead-letter stream: an event that came alone as it
+ * came; events of a batch as a batch of just those. The message id names the events, so a
+ * redelivery that fails them again does not dead-letter them twice (within JetStream's window).
+ */
+async function deadLetterEvents(bus: Bus, durable: string, msg: JsMsg, dead: EventFailure[]): Promise<void> {
+  const batched = Boolean(msg.headers?.get(BATCH_HEADER));
+  const data = batched ? packEvents(dead.map((f) => ({ id: f.event.id, payload: f.event.data, traceHeaders: currentTraceHeaders(f.event.parent) }))) : msg.data;
+  const ids = dead.map((f) => f.event.id);
+  const msgID = `${durable}:${createHash('sha256').update(ids.join(',')).digest('base64url')}`;
+  await deadLetter(bus, durable, msg, data, ids, dead[0]!.error, msgID, batched ? dead.length : undefined);
+}
+
+async function deadLetter(bus: Bus, durable: string, msg: JsMsg, data: Uint8Array, failedIds: string[], err: Error, msgID: string, batchCount?: number): Promise<void> {
   const hdrs = natsHeaders();
-  for (const [key, values] of msg.headers ?? []) for (const value of values) hdrs.append(key, value);
+  for (const [key, values] of msg.headers ?? []) {
+    if (key === 'Nats-Msg-Id' || key === BATCH_HEADER) continue;
+    for (const value of values) hdrs.append(key, value);
+  }
+  if (batchCount !== undefined) hdrs.set(BATCH_HEADER, String(batchCount));
   hdrs.set('Sabia-Original-Subject', msg.subject);
   hdrs.set('Sabia-Error', err.message.slice(0, 500));
   if (failedIds.length > 0) hdrs.set('Sabia-Failed-Events', failedIds.join(',').slice(0, 2_000));
-  await bus.js.publish(bus.names.subject(`sabia.dlq.${durable}`), msg.data, { headers: hdrs });
+  await bus.js.publish(bus.names.subject(`sabia.dlq.${durable}`), data, { headers: hdrs, msgID });
 }

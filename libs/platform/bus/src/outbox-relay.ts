@@ -1,4 +1,5 @@
 import { headers as natsHeaders } from '@nats-io/nats-core';
+import { createHash } from 'node:crypto';
 import { context, SpanKind, trace, type Link } from '@opentelemetry/api';
 import type { OutboxTable } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
@@ -120,35 +121,35 @@ export async function startOutboxRelay(opts: {
 }
 
 /**
- * Rows grouped by subject (outbox order kept within each), cut to the batch limits. A row
- * packed when it was written goes out alone, as it is.
+ * Rows grouped by subject, in outbox order within each, cut to the batch limits. A row packed
+ * when it was written goes out as it is, between the rows of its subject that came before and
+ * after it.
  */
 function batchesOf(rows: Row[]): Row[][] {
-  const bySubject = new Map<string, Row[]>();
-  const packed: Row[][] = [];
+  const bySubject = new Map<string, Row[][]>();
   for (const row of rows) {
-    if (row.headers?.[PACKED_HEADER]) {
-      packed.push([row]);
-      continue;
-    }
-    const list = bySubject.get(row.subject);
-    if (list) list.push(row);
-    else bySubject.set(row.subject, [row]);
+    let units = bySubject.get(row.subject);
+    if (!units) bySubject.set(row.subject, (units = [[]]));
+    if (row.headers?.[PACKED_HEADER]) units.push([row], []);
+    else units.at(-1)!.push(row);
   }
-  return [...packed, ...[...bySubject.values()].flatMap((list) => chunkEvents(list))];
+  return [...bySubject.values()].flatMap((units) =>
+    units.flatMap((unit) => (unit.length === 1 && unit[0]!.headers?.[PACKED_HEADER] ? [unit] : chunkEvents(unit))),
+  );
 }
 
 /**
  * One PRODUCER span per NATS message, linked to every event's trace; the consumer continues
- * each event's own trace. The message id is the first row id and the count: a republish of the
- * same rows after a crash is dropped by JetStream, and any other overlap by the consumers'
- * applyOnce.
+ * each event's own trace. The message id names exactly the rows it carries (a digest of their
+ * ids): a republish of the same rows after a crash is dropped by JetStream, while a batch that
+ * differs by one row — a transaction that committed late, with an older created_at — is a new
+ * message, never mistaken for a duplicate and deleted unpublished.
  */
 async function publishBatch(bus: Bus, rows: Row[]): Promise<void> {
   const subject = bus.names.subject(rows[0]!.subject);
   const prepacked = rows.length === 1 && rows[0]!.headers?.[PACKED_HEADER] ? rows[0]! : undefined;
   const count = prepacked ? Number(prepacked.headers[PACKED_HEADER]) : rows.length;
-  const msgID = prepacked ? prepacked.id : `${rows[0]!.id}+${rows.length}`;
+  const msgID = prepacked ? prepacked.id : createHash('sha256').update(rows.map((r) => r.id).join(',')).digest('base64url');
   const links: Link[] = [];
   for (const row of prepacked ? [] : rows.slice(0, 128)) {
     const linked = trace.getSpanContext(contextFromRecord(row.headers ?? {}));

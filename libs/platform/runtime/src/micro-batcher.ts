@@ -43,7 +43,9 @@ export class MicroBatcher<T, R> {
     const batch = this.waiting.splice(0, this.opts.maxBatch);
     if (batch.length === 0) return;
     this.inFlight++;
-    this.run(batch.map((b) => b.item))
+    // Through a promise even if run throws at once, so the slot is always given back.
+    Promise.resolve()
+      .then(() => this.run(batch.map((b) => b.item)))
       .then(
         (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
         (err) => batch.forEach((b) => b.reject(err)),
