@@ -63,6 +63,11 @@ describe('SendBatch on real Postgres', () => {
   it('refuses quota for the recipients billing could not cover', async () => {
     const outcome = await sendBatch({ db: database.db, router, reserveBatch: reserveSpy(2).reserveBatch }, tenant(), batch());
     expect(outcome.results.map((r) => r.sentStatus)).toEqual([null, null, 215]);
+    // Stored while billing was deciding, then marked: refused with 215, and 201 at the second level.
+    const [refused] = await database.db.select().from(messages).where(eq(messages.id, outcome.results[2]!.messageId));
+    expect(refused).toMatchObject({ state: 'refused', sentStatus: 215, refusalDeliveredStatus: 201 });
+    const [accepted] = await database.db.select().from(messages).where(eq(messages.id, outcome.results[1]!.messageId));
+    expect(accepted).toMatchObject({ state: 'accepted', sentStatus: null });
   });
 
   it('returns the original results for a repeated key and refuses a changed batch', async () => {

@@ -14,7 +14,7 @@ import { destinationFactsMany } from './destination-facts';
 import { draftMessage, type PartsCache } from './draft-message';
 import { renderText } from './render-text';
 import { hashRequest, quotaRefusal } from './send-sms';
-import { storeMessages } from './store-messages';
+import { storeMessagesWhile } from './store-messages';
 import { expiryOf, validateCorrelationId, validateIdempotencyKey, validateText } from './validate-send';
 
 export const MAX_BATCH = 10_000;
@@ -43,7 +43,8 @@ export interface BatchOutcome {
  * Up to 10,000 recipients in one transaction: everything malformed is refused up front
  * (INVALID_ARGUMENT naming the recipient, nothing stored); then each recipient is accepted or
  * refused on its own by the same rules as SendSms, billing reserves the accepted ones in one
- * call, and messages and events are stored with multi-row inserts.
+ * call while the messages are inserted, and messages and events are stored with multi-row
+ * inserts.
  */
 export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; router: Router; urlPolicy?: AddressPolicy }, principal: UserPrincipal, input: BatchInput): Promise<BatchOutcome> {
   if (input.recipients.length === 0) throw new InvalidArgumentError('recipients must not be empty', { field: 'recipients' });
@@ -112,7 +113,10 @@ export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; 
       }),
     );
     const passing = drafts.filter((d) => !d.refusal);
-    if (passing.length > 0) {
+    // Billing reserves while the messages are being inserted; what it refuses is marked refused
+    // before the transaction commits.
+    const reserve = async () => {
+      if (passing.length === 0) return;
       const answers = await deps.reserveBatch({
         accountId: principal.accountId,
         subaccountId: principal.subaccountId,
@@ -122,9 +126,9 @@ export async function sendBatch(deps: { db: Db; reserveBatch: ReserveBatchPort; 
         const answer = answers[i]!;
         if (answer !== 'reserved') d.refusal = quotaRefusal(answer);
       });
-    }
+    };
     await tx.insert(batches).values({ id: batchId, accountId: principal.accountId, idempotencyKey: input.idempotencyKey, requestHash, size: drafts.length });
-    return outcomeOf(batchId, await storeMessages(tx, drafts));
+    return outcomeOf(batchId, await storeMessagesWhile(tx, drafts, reserve));
   });
 }
 

@@ -3,7 +3,7 @@ import { sendingEvents } from '@sabia/contracts';
 import type { Db, Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
-import { outbox } from '../db';
+import { messages, outbox } from '../db';
 import { insertMessages, insertMessagesSql } from '../db/insert-messages';
 import type { Refusal } from './acceptance';
 import type { NewMessageRow } from './draft-message';
@@ -16,13 +16,35 @@ export interface Decided {
 }
 
 /**
- * Stores decided messages and their events in the same transaction, one statement each:
- * accepted ones announce MessageAccepted (the dispatcher submits them), refused ones
- * MessageSent with their code (status tracking records it; nothing is submitted or billed).
+ * Stores a batch's messages while billing is still deciding on them, in the caller's
+ * transaction: the insert runs alongside the reservation instead of after it. `decide` waits
+ * for billing's answer and refuses what it refused; then the few rows it changed are updated
+ * and every message's event is written, accepted ones announcing MessageAccepted (the
+ * dispatcher submits them), refused ones MessageSent with their code (status tracking records
+ * it; nothing is submitted or billed). Nothing is visible before the transaction commits.
  */
-export async function storeMessages(tx: Tx, decided: Decided[]): Promise<MessageRow[]> {
+export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () => Promise<void>): Promise<MessageRow[]> {
+  const before = decided.map((d) => d.refusal);
   const stored = rowsOf(decided);
-  await insertMessages(tx, stored);
+  await Promise.all([insertMessages(tx, stored), decide()]);
+  const changed: MessageRow[] = [];
+  decided.forEach((d, i) => {
+    if (d.refusal === before[i] || !d.refusal) return;
+    const row = stored[i]!;
+    row.state = 'refused';
+    row.sentStatus = d.refusal.code;
+    row.refusalReason = d.refusal.reason;
+    row.refusalDeliveredStatus = d.refusal.deliveredStatus ?? null;
+    changed.push(row);
+  });
+  if (changed.length > 0) {
+    const col = <T>(pick: (r: MessageRow) => T) => sql.param(changed.map(pick));
+    await tx.execute(sql`
+      update ${messages} m set state = t.state, sent_status = t.sent_status, refusal_reason = t.reason, refusal_delivered_status = t.delivered
+      from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.state)}::text[], ${col((r) => r.sentStatus)}::integer[],
+        ${col((r) => r.refusalReason)}::text[], ${col((r) => r.refusalDeliveredStatus)}::integer[]) as t(id, state, sent_status, reason, delivered)
+      where m.id = t.id`);
+  }
   await enqueueEvents(tx, outbox, stored.map(eventOf));
   return stored;
 }
