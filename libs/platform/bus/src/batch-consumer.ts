@@ -3,7 +3,7 @@ import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/a
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
 import { failMessage, settleDelivery, startEventSpan, type ConsumerHandle, type EventFailure, type IncomingEvent } from './consumer';
-import { unpackEvents, type UnpackedEvent } from './envelope';
+import { PREFETCH_BYTES, unpackEvents, type UnpackedEvent } from './envelope';
 import { ensureConsumer, type ConsumerSpec } from './setup';
 
 export interface BatchEvent extends IncomingEvent {
@@ -53,16 +53,13 @@ export async function startBatchConsumer(opts: {
   const concurrency = opts.concurrency ?? 2;
   await ensureConsumer(opts.bus, spec);
   const consumer = await opts.bus.js.consumers.get(opts.bus.names.stream(spec.domain), opts.bus.names.durable(spec.durable));
-  // A NATS message may carry hundreds of events, so few are fetched ahead; events published
-  // alone still arrive `maxBatch` at a time.
-  const messages = await consumer.consume({ max_messages: Math.max(2 * concurrency, maxBatch) });
+  const messages = await consumer.consume({ max_bytes: PREFETCH_BYTES });
   const inFlight = new Set<Promise<void>>();
   // Every delivery we hold, started or not, is kept alive until it is settled.
   const held = new Set<Delivery>();
   const heartbeat = setInterval(() => held.forEach((d) => d.msg.working()), Math.max(1_000, spec.ackWaitMs / 3));
   let buffer: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let slotFreed: (() => void) | undefined;
 
   const settle = async (delivery: Delivery) => {
     held.delete(delivery);
@@ -113,7 +110,6 @@ export async function startBatchConsumer(opts: {
         .catch((err) => opts.logger.error({ err }, 'batch settlement failed; the events will be redelivered'))
         .finally(() => {
           inFlight.delete(task);
-          slotFreed?.();
           flush(); // what arrived meanwhile
         });
       inFlight.add(task);
@@ -133,15 +129,13 @@ export async function startBatchConsumer(opts: {
     for (const event of events) buffer.push({ event, delivery });
   };
 
+  // Every delivered message is taken at once (and kept alive by the heartbeat until settled);
+  // the consumer's max_ack_pending is what holds the rest back on the server.
   const loop = (async () => {
     for await (const msg of messages) {
       await receive(msg);
       if (buffer.length >= maxBatch) flush();
       else if (buffer.length > 0) timer ??= setTimeout(flush, maxWaitMs);
-      // Stop reading while full batches wait for a free slot: the server keeps the rest.
-      while (buffer.length >= maxBatch && inFlight.size >= concurrency) {
-        await new Promise<void>((resolve) => (slotFreed = resolve));
-      }
     }
   })();
 

@@ -243,4 +243,32 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     const dead = await bus.jsm.streams.getMessage(bus.names.stream('dlq'), { last_by_subj: bus.names.subject('sabia.dlq.bus-test-single') });
     expect(dead?.header.get('Sabia-Failed-Events')).toBe(poisoned);
   });
+
+  it('keeps a backlog longer than the ack wait alive: a slow consumer sees each event once, first time', async () => {
+    const subject = 'sabia.sending.bus-slow.v1';
+    const ids = await database.db.transaction((tx) => enqueueEvents(tx, outbox, Array.from({ length: 2048 }, (_, i) => ({ subject, payload: Uint8Array.of(i % 256) }))));
+    const seenCount = new Map<string, number>();
+    let redelivered = 0;
+    const consumer = await startBatchConsumer({
+      bus,
+      logger,
+      maxBatch: 64,
+      concurrency: 1,
+      spec: { domain: 'sending', durable: 'bus-test-slow', subject, maxDeliver: 3, ackWaitMs: 2_000 },
+      handleBatch: async (events) => {
+        await new Promise((r) => setTimeout(r, 100)); // 32 batches: 3 s of work, past the 2 s ack wait
+        for (const e of events) {
+          seenCount.set(e.id, (seenCount.get(e.id) ?? 0) + 1);
+          if (e.deliveryCount > 1) redelivered++;
+        }
+        return events.map(() => 'ok' as const);
+      },
+    });
+    const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
+    await waitFor(async () => (ids.every((id) => seenCount.has(id)) ? true : undefined), 'every event', 20_000);
+    await relay.stop();
+    await consumer.stop();
+    expect(redelivered).toBe(0);
+    expect([...seenCount.values()].every((n) => n === 1)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { BATCH_HEADER, packEvents, unpackEvents, type UnpackedEvent } from './envelope';
+import { BATCH_HEADER, packEvents, PREFETCH_BYTES, unpackEvents, type UnpackedEvent } from './envelope';
 import { PoisonMessageError } from './poison';
 import { ensureConsumer, type ConsumerSpec } from './setup';
 import { currentTraceHeaders } from './trace-headers';
@@ -52,7 +52,7 @@ export async function startConsumer(opts: {
   );
   const limit = opts.concurrency ?? 16;
   const inFlight = new Set<Promise<void>>();
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: limit * 2 });
+  const messages: ConsumerMessages = await consumer.consume({ max_bytes: PREFETCH_BYTES });
   // Every delivery we hold, started or still waiting for a slot, is kept alive until settled.
   const held = new Set<JsMsg>();
   const heartbeat = setInterval(() => held.forEach((m) => m.working()), Math.max(1_000, spec.ackWaitMs / 3));
@@ -94,14 +94,26 @@ export async function startConsumer(opts: {
     await settleDelivery(opts.bus, spec, opts.logger, msg, failures);
   };
 
+  // Every delivered message is taken at once and kept alive until settled (max_ack_pending
+  // holds the rest back on the server); at most `limit` are worked on.
+  const waiting: JsMsg[] = [];
+  const next = () => {
+    while (waiting.length > 0 && inFlight.size < limit) {
+      const msg = waiting.shift()!;
+      const task: Promise<void> = processOne(msg)
+        .catch((err) => opts.logger.error({ err }, 'settling an event failed; it will be redelivered'))
+        .finally(() => {
+          inFlight.delete(task);
+          next();
+        });
+      inFlight.add(task);
+    }
+  };
   const loop = (async () => {
     for await (const msg of messages) {
       held.add(msg);
-      const task = processOne(msg)
-        .catch((err) => opts.logger.error({ err }, 'settling an event failed; it will be redelivered'))
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+      waiting.push(msg);
+      next();
     }
   })();
 
@@ -110,6 +122,7 @@ export async function startConsumer(opts: {
       // Stop fetching, then let the handlers already running finish and ack.
       messages.stop();
       await loop.catch(() => undefined);
+      waiting.length = 0; // not started: nakked below, redelivered to whoever runs next
       await Promise.all(inFlight);
       clearInterval(heartbeat);
       for (const msg of held) msg.nak();

@@ -14,6 +14,13 @@ export const PACKED_HEADER = 'sabia-packed';
 export const MAX_BATCH_EVENTS = 256;
 export const MAX_BATCH_BYTES = 512 * 1024;
 
+/**
+ * How much a consumer asks the server for per pull, in bytes (a count of messages says nothing
+ * when one may carry 256 events); twice the largest batch, so any message fits. What bounds a
+ * consumer's backlog in memory is its max_ack_pending (setup.ts).
+ */
+export const PREFETCH_BYTES = 2 * MAX_BATCH_BYTES;
+
 export interface PackedEvent {
   id: string;
   payload: Uint8Array;

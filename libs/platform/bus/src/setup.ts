@@ -35,7 +35,17 @@ export interface ConsumerSpec {
   subject: string;
   maxDeliver: number;
   ackWaitMs: number;
+  /**
+   * NATS messages delivered and not yet settled, at most (the server holds the rest back).
+   * Consumers take every delivered message at once and keep it alive until settled, so this
+   * is what bounds their memory — and no delivered message waits unseen while its ack wait
+   * runs out (a throttled dispatcher would otherwise see its backlog redelivered).
+   */
+  maxAckPending?: number;
 }
+
+/** Packed messages carry up to 256 events each: 64 of them are minutes of work for a slow consumer. */
+const MAX_ACK_PENDING = 64;
 
 /** Creates or updates a durable pull consumer with explicit acks. */
 export async function ensureConsumer(bus: Bus, spec: ConsumerSpec): Promise<void> {
@@ -47,12 +57,14 @@ export async function ensureConsumer(bus: Bus, spec: ConsumerSpec): Promise<void
     deliver_policy: DeliverPolicy.All,
     max_deliver: spec.maxDeliver,
     ack_wait: nanos(spec.ackWaitMs),
+    max_ack_pending: spec.maxAckPending ?? MAX_ACK_PENDING,
   };
   try {
     await bus.jsm.consumers.info(stream, config.durable_name!);
     await bus.jsm.consumers.update(stream, config.durable_name!, {
       max_deliver: config.max_deliver,
       ack_wait: config.ack_wait,
+      max_ack_pending: config.max_ack_pending,
     });
   } catch (err) {
     if (!isNotFound(err)) throw err;
