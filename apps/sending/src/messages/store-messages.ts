@@ -1,4 +1,4 @@
-import { enqueueEvents, keyedOutboxInsertSql, outboxChannel, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { enqueueEvents, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import type { Db, Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
@@ -29,13 +29,8 @@ export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () 
   await Promise.all([insertMessages(tx, stored), decide()]);
   const changed: MessageRow[] = [];
   decided.forEach((d, i) => {
-    if (d.refusal === before[i] || !d.refusal) return;
-    const row = stored[i]!;
-    row.state = 'refused';
-    row.sentStatus = d.refusal.code;
-    row.refusalReason = d.refusal.reason;
-    row.refusalDeliveredStatus = d.refusal.deliveredStatus ?? null;
-    changed.push(row);
+    if (d.refusal === before[i]) return;
+    changed.push(Object.assign(stored[i]!, refusalFields(d.refusal)));
   });
   if (changed.length > 0) {
     const col = <T>(pick: (r: MessageRow) => T) => sql.param(changed.map(pick));
@@ -64,7 +59,7 @@ export async function storeMany(db: Db, decided: Decided[]): Promise<Array<Messa
       on conflict (account_id, idempotency_key) do nothing
       returning id
     ), o as (
-      ${keyedOutboxInsertSql(outbox, rows.map(eventOf), rows.map((r) => r.id))}
+      ${outboxInsertSql(outbox, rows.map(eventOf), rows.map((r) => r.id))}
       where t.key::uuid in (select id from m)
       returning 1
     )
@@ -103,33 +98,46 @@ export function messageStore(db: Db): StorePort {
 // 10 µs a row (a tenth of a second per 10,000-recipient batch); this takes well under 1 µs.
 function rowsOf(decided: Decided[]): MessageRow[] {
   const createdAt = new Date();
-  return decided.map(({ row: r, refusal }) => ({
-    id: r.id,
-    accountId: r.accountId,
-    subaccountId: r.subaccountId,
-    userId: r.userId,
-    to: r.to,
-    text: r.text,
-    encoding: r.encoding,
-    parts: r.parts,
-    carrier: r.carrier,
-    correlationId: r.correlationId,
-    callbackUrl: r.callbackUrl,
-    idempotencyKey: r.idempotencyKey,
-    requestHash: r.requestHash,
-    traceId: r.traceId,
-    batchId: r.batchId,
-    batchIndex: r.batchIndex,
-    expiresAt: r.expiresAt,
+  return decided.map(({ row: r, refusal }) => {
+    const decision = refusalFields(refusal);
+    return {
+      id: r.id,
+      accountId: r.accountId,
+      subaccountId: r.subaccountId,
+      userId: r.userId,
+      to: r.to,
+      text: r.text,
+      encoding: r.encoding,
+      parts: r.parts,
+      carrier: r.carrier,
+      correlationId: r.correlationId,
+      callbackUrl: r.callbackUrl,
+      idempotencyKey: r.idempotencyKey,
+      requestHash: r.requestHash,
+      traceId: r.traceId,
+      batchId: r.batchId,
+      batchIndex: r.batchIndex,
+      expiresAt: r.expiresAt,
+      state: decision.state,
+      sentStatus: decision.sentStatus,
+      refusalReason: decision.refusalReason,
+      refusalDeliveredStatus: decision.refusalDeliveredStatus,
+      carrierMessageId: null,
+      concatReference: null,
+      createdAt,
+      submittedAt: null,
+    };
+  });
+}
+
+/** The columns an acceptance decision sets. */
+function refusalFields(refusal: Refusal | undefined) {
+  return {
     state: refusal ? 'refused' : 'accepted',
     sentStatus: refusal?.code ?? null,
     refusalReason: refusal?.reason ?? null,
     refusalDeliveredStatus: refusal?.deliveredStatus ?? null,
-    carrierMessageId: null,
-    concatReference: null,
-    createdAt,
-    submittedAt: null,
-  }));
+  };
 }
 
 /** Accepted: MessageAccepted (the dispatcher submits it). Refused: MessageSent with its code. */

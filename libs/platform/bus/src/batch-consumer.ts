@@ -2,9 +2,9 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { failMessage, settleDelivery, startEventSpan, type ConsumerHandle, type EventFailure, type IncomingEvent } from './consumer';
-import { PREFETCH_BYTES, unpackEvents, type UnpackedEvent } from './envelope';
-import { ensureConsumer, type ConsumerSpec } from './setup';
+import { failMessage, openDeliveries, settleDelivery, startEventSpan, type ConsumerHandle, type EventFailure, type IncomingEvent } from './consumer';
+import { unpackEvents, type UnpackedEvent } from './envelope';
+import type { ConsumerSpec } from './setup';
 
 export interface BatchEvent extends IncomingEvent {
   /** This event's CONSUMER span, child of its producer: work for this event runs in it. */
@@ -47,22 +47,16 @@ export async function startBatchConsumer(opts: {
   concurrency?: number;
   handleBatch(events: BatchEvent[]): Promise<BatchResult[]>;
 }): Promise<ConsumerHandle> {
-  const spec: ConsumerSpec = { maxDeliver: 8, ackWaitMs: 10_000, ...opts.spec };
+  const { spec, messages, held } = await openDeliveries(opts.bus, opts.spec);
   const maxBatch = opts.maxBatch ?? 100;
   const maxWaitMs = opts.maxWaitMs ?? 2;
   const concurrency = opts.concurrency ?? 2;
-  await ensureConsumer(opts.bus, spec);
-  const consumer = await opts.bus.js.consumers.get(opts.bus.names.stream(spec.domain), opts.bus.names.durable(spec.durable));
-  const messages = await consumer.consume({ max_bytes: PREFETCH_BYTES });
   const inFlight = new Set<Promise<void>>();
-  // Every delivery we hold, started or not, is kept alive until it is settled.
-  const held = new Set<Delivery>();
-  const heartbeat = setInterval(() => held.forEach((d) => d.msg.working()), Math.max(1_000, spec.ackWaitMs / 3));
   let buffer: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
 
   const settle = async (delivery: Delivery) => {
-    held.delete(delivery);
+    held.delete(delivery.msg);
     await settleDelivery(opts.bus, spec, opts.logger, delivery.msg, delivery.failures);
   };
 
@@ -125,7 +119,7 @@ export async function startBatchConsumer(opts: {
     }
     if (events.length === 0) return msg.ack();
     const delivery: Delivery = { msg, remaining: events.length, failures: [] };
-    held.add(delivery);
+    held.add(msg);
     for (const event of events) buffer.push({ event, delivery });
   };
 
@@ -148,9 +142,7 @@ export async function startBatchConsumer(opts: {
       if (timer) clearTimeout(timer);
       buffer = [];
       await Promise.all(inFlight);
-      clearInterval(heartbeat);
-      for (const delivery of held) delivery.msg.nak();
-      held.clear();
+      held.giveBack();
     },
   };
 }

@@ -42,20 +42,9 @@ export async function startConsumer(opts: {
   logger: Logger;
   handle(event: IncomingEvent): Promise<void>;
 }): Promise<ConsumerHandle> {
-  // A short ack wait makes a crashed consumer's messages come back quickly; handlers that
-  // run longer are kept alive by the heartbeat below.
-  const spec: ConsumerSpec = { maxDeliver: 8, ackWaitMs: 10_000, ...opts.spec };
-  await ensureConsumer(opts.bus, spec);
-  const consumer = await opts.bus.js.consumers.get(
-    opts.bus.names.stream(spec.domain),
-    opts.bus.names.durable(spec.durable),
-  );
+  const { spec, messages, held } = await openDeliveries(opts.bus, opts.spec);
   const limit = opts.concurrency ?? 16;
   const inFlight = new Set<Promise<void>>();
-  const messages: ConsumerMessages = await consumer.consume({ max_bytes: PREFETCH_BYTES });
-  // Every delivery we hold, started or still waiting for a slot, is kept alive until settled.
-  const held = new Set<JsMsg>();
-  const heartbeat = setInterval(() => held.forEach((m) => m.working()), Math.max(1_000, spec.ackWaitMs / 3));
 
   const handleEvent = async (msg: JsMsg, event: UnpackedEvent) => {
     const span = startEventSpan(msg, event, spec);
@@ -122,13 +111,49 @@ export async function startConsumer(opts: {
       // Stop fetching, then let the handlers already running finish and ack.
       messages.stop();
       await loop.catch(() => undefined);
-      waiting.length = 0; // not started: nakked below, redelivered to whoever runs next
+      waiting.length = 0; // not started: given back below, redelivered to whoever runs next
       await Promise.all(inFlight);
-      clearInterval(heartbeat);
-      for (const msg of held) msg.nak();
-      held.clear();
+      held.giveBack();
     },
   };
+}
+
+/** A durable pull consumer's deliveries, from set-up to shutdown, as both consumers take them. */
+export async function openDeliveries(bus: Bus, partial: Omit<ConsumerSpec, 'maxDeliver' | 'ackWaitMs'> & Partial<ConsumerSpec>) {
+  // A short ack wait makes a crashed consumer's messages come back quickly; deliveries that
+  // take longer are kept alive by `held`.
+  const spec: ConsumerSpec = { maxDeliver: 8, ackWaitMs: 10_000, ...partial };
+  await ensureConsumer(bus, spec);
+  const consumer = await bus.js.consumers.get(bus.names.stream(spec.domain), bus.names.durable(spec.durable));
+  const messages: ConsumerMessages = await consumer.consume({ max_bytes: PREFETCH_BYTES });
+  return { spec, messages, held: new HeldDeliveries(spec.ackWaitMs) };
+}
+
+/**
+ * Deliveries taken but not yet settled, started or not: each is kept alive (working()) until
+ * it is settled, and what is left at shutdown goes back to the server (nak) at once.
+ */
+export class HeldDeliveries {
+  private readonly held = new Set<JsMsg>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(ackWaitMs: number) {
+    this.heartbeat = setInterval(() => this.held.forEach((m) => m.working()), Math.max(1_000, ackWaitMs / 3));
+  }
+
+  add(msg: JsMsg): void {
+    this.held.add(msg);
+  }
+
+  delete(msg: JsMsg): void {
+    this.held.delete(msg);
+  }
+
+  giveBack(): void {
+    clearInterval(this.heartbeat);
+    for (const msg of this.held) msg.nak();
+    this.held.clear();
+  }
 }
 
 /** An event's CONSUMER span, a child of the context of the transaction that wrote the event. */

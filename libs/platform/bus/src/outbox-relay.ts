@@ -120,6 +120,9 @@ export async function startOutboxRelay(opts: {
   };
 }
 
+/** A row whose payload was packed into an EventBatch when it was written (outbox.ts). */
+const isPacked = (row: Row) => Boolean(row.headers?.[PACKED_HEADER]);
+
 /**
  * Rows grouped by subject, in outbox order within each, cut to the batch limits. A row packed
  * when it was written goes out as it is, between the rows of its subject that came before and
@@ -130,11 +133,11 @@ function batchesOf(rows: Row[]): Row[][] {
   for (const row of rows) {
     let units = bySubject.get(row.subject);
     if (!units) bySubject.set(row.subject, (units = [[]]));
-    if (row.headers?.[PACKED_HEADER]) units.push([row], []);
+    if (isPacked(row)) units.push([row], []);
     else units.at(-1)!.push(row);
   }
   return [...bySubject.values()].flatMap((units) =>
-    units.flatMap((unit) => (unit.length === 1 && unit[0]!.headers?.[PACKED_HEADER] ? [unit] : chunkEvents(unit))),
+    units.flatMap((unit) => (unit.length === 1 && isPacked(unit[0]!) ? [unit] : chunkEvents(unit))),
   );
 }
 
@@ -147,7 +150,7 @@ function batchesOf(rows: Row[]): Row[][] {
  */
 async function publishBatch(bus: Bus, rows: Row[]): Promise<void> {
   const subject = bus.names.subject(rows[0]!.subject);
-  const prepacked = rows.length === 1 && rows[0]!.headers?.[PACKED_HEADER] ? rows[0]! : undefined;
+  const prepacked = rows.length === 1 && isPacked(rows[0]!) ? rows[0]! : undefined;
   const count = prepacked ? Number(prepacked.headers[PACKED_HEADER]) : rows.length;
   const msgID = prepacked ? prepacked.id : createHash('sha256').update(rows.map((r) => r.id).join(',')).digest('base64url');
   const links: Link[] = [];

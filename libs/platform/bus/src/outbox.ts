@@ -20,41 +20,32 @@ export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).sc
 /**
  * The outbox INSERT for these events as a statement fragment, for callers that fold it into a
  * bigger statement (one round trip for a whole accept). Pair it with a pg_notify on
- * outboxChannel(table) in the same statement.
+ * outboxChannel(table) in the same statement. With `keys` (one per event) the rows are exposed
+ * as `t.key`, so the caller can append a WHERE that keeps only some: `where t.key::uuid in
+ * (select id from inserted)`, the events of the rows an INSERT … ON CONFLICT DO NOTHING stored.
  */
-export function outboxInsertSql(table: OutboxTable, events: OutgoingEvent[]) {
-  return outboxInsert(table, events).statement;
+export function outboxInsertSql(table: OutboxTable, events: OutgoingEvent[], keys?: string[]) {
+  return insertRows(table, events.map(() => uuidv7()), events.map((e) => e.subject), events.map((e) => e.payload), traceHeadersOf(events), keys);
 }
 
-/**
- * outboxInsertSql with a key per event, exposed as `t.key` so the caller can add a WHERE that
- * keeps only some (`where t.key in (select id from inserted)`: the events of the rows an
- * INSERT … ON CONFLICT DO NOTHING actually stored).
- */
-export function keyedOutboxInsertSql(table: OutboxTable, events: OutgoingEvent[], keys: string[]) {
+/** Each event's trace context as stored: its own, or the one active now. */
+function traceHeadersOf(events: OutgoingEvent[]): string[] {
   const active = JSON.stringify(currentTraceHeaders());
-  const headers = events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
-  return sql`
-    insert into ${table} (id, subject, payload, headers)
-    select id, subject, payload, headers::jsonb
-    from unnest(${sql.param(events.map(() => uuidv7()))}::uuid[], ${sql.param(events.map((e) => e.subject))}::text[],
-                ${sql.param(events.map((e) => Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength)))}::bytea[], ${sql.param(headers)}::text[],
-                ${sql.param(keys)}::text[]) as t(id, subject, payload, headers, key)`;
+  return events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
 }
 
-function outboxInsert(table: OutboxTable, events: OutgoingEvent[]) {
-  const ids = events.map(() => uuidv7());
-  const active = JSON.stringify(currentTraceHeaders());
-  const headers = events.map((e) => (e.traceContext ? JSON.stringify(currentTraceHeaders(e.traceContext)) : active));
-  return { statement: insertRows(table, ids, events.map((e) => e.subject), events.map((e) => e.payload), headers), ids };
-}
-
-function insertRows(table: OutboxTable, ids: string[], subjects: string[], payloads: Uint8Array[], headers: string[]) {
+function insertRows(table: OutboxTable, ids: string[], subjects: string[], payloads: Uint8Array[], headers: string[], keys?: string[]) {
   return sql`
     insert into ${table} (id, subject, payload, headers)
     select id, subject, payload, headers::jsonb
     from unnest(${sql.param(ids)}::uuid[], ${sql.param(subjects)}::text[],
-                ${sql.param(payloads.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)))}::bytea[], ${sql.param(headers)}::text[]) as t(id, subject, payload, headers)`;
+                ${sql.param(payloads.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)))}::bytea[], ${sql.param(headers)}::text[]
+                ${keys ? sql`, ${sql.param(keys)}::text[]) as t(id, subject, payload, headers, key)` : sql`) as t(id, subject, payload, headers)`}`;
+}
+
+function singleOutboxInsert(table: OutboxTable, event: OutgoingEvent) {
+  const id = uuidv7();
+  return { statement: insertRows(table, [id], [event.subject], [event.payload], traceHeadersOf([event])), ids: [id] };
 }
 
 /**
@@ -92,7 +83,7 @@ function packedOutboxInsert(table: OutboxTable, events: OutgoingEvent[]) {
  */
 export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: OutgoingEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const { statement, ids } = events.length === 1 ? outboxInsert(table, events) : packedOutboxInsert(table, events);
+  const { statement, ids } = events.length === 1 ? singleOutboxInsert(table, events[0]!) : packedOutboxInsert(table, events);
   // The notify wakes the relay at once instead of at its next poll (delivered only if we
   // commit); it rides in the same statement, so enqueueing costs one round trip.
   await tx.execute(sql`
