@@ -12,6 +12,7 @@ import { startDispatcher } from './dispatch/dispatcher';
 import { sendingService } from './grpc/sending-service';
 import { onDeliver } from './receipts/on-deliver';
 import { ReceiptBatcher } from './receipts/receipt-batcher';
+import { UnrecordedSubmissions } from './receipts/unrecorded-submissions';
 import { loadCarrierConfig } from './routing/carrier-config';
 import { createRouter } from './routing/router';
 import { CarrierBinds } from './smpp/carrier-binds';
@@ -27,13 +28,14 @@ export async function main() {
     async start({ database, bus, logger }) {
       const db = database.db;
       const router = createRouter(loadCarrierConfig(config.CARRIERS_FILE));
-      const receipts = new ReceiptBatcher(db);
+      const unrecorded = new UnrecordedSubmissions();
+      const receipts = new ReceiptBatcher(db, unrecorded);
       const binds = new CarrierBinds(router, logger, (carrierId) => onDeliver(db, receipts, carrierId, logger));
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
       // An API-only replica accepts and stores; dispatcher replicas hold the SMPP binds.
       if (config.SENDING_DISPATCH) binds.start();
       const dispatcher = config.SENDING_DISPATCH
-        ? await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger })
+        ? await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger, unrecorded })
         : { stop: async () => undefined };
       const billing = billingClient(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
       const grpc = await startGrpcServer({

@@ -1,4 +1,4 @@
-import type { Db } from '@sabia/db';
+import { eachKey, type Db } from '@sabia/db';
 import { InvalidArgumentError } from '@sabia/errors';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, transfers } from '../db';
@@ -49,7 +49,11 @@ export async function reserveBatch(
     const row = locked.rows[0]!;
     const customer = { kind: row.kind, creditsPosted: BigInt(row.credits_posted), debitsPosted: BigInt(row.debits_posted), debitsPending: BigInt(row.debits_pending) };
     const reservedBefore = await tx.execute<{ message_id: string }>(sql`
-      select message_id from ${transfers} where message_id = any(${sql.param(input.items.map((i) => i.messageId))}::text[]) and kind = 'pending' and part = 1`);
+      select x.message_id from ${eachKey(
+        sql`unnest(${sql.param(input.items.map((i) => i.messageId))}::text[]) as k(id)`,
+        sql`select message_id from ${transfers} where message_id = k.id and kind = 'pending' and part = 1`,
+        'x',
+      )}`);
     const already = new Set(reservedBefore.rows.map((r) => r.message_id));
     let room = customer.kind === 'customer_prepaid' ? available(customer) : undefined;
     // The month's quota, in parts (locked like the money account: concurrent batches queue).

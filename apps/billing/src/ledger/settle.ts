@@ -1,4 +1,4 @@
-import type { Tx } from '@sabia/db';
+import { eachKey, type Tx } from '@sabia/db';
 import { sql } from 'drizzle-orm';
 import { accounts, incidentWindows, transfers } from '../db';
 import { transferId } from './transfer-ids';
@@ -19,7 +19,14 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
   const pendings = await tx
     .select()
     .from(transfers)
-    .where(sql`${transfers.messageId} = any(${sql.param([...decisions.keys()])}::text[]) and ${transfers.kind} = 'pending'`)
+    // By primary key, the ids found per message first (eachKey: index probes, whatever the statistics).
+    .where(
+      sql`${transfers.id} = any(array(select x.id from ${eachKey(
+        sql`unnest(${sql.param([...decisions.keys()])}::text[]) as k(id)`,
+        sql`select id from ${transfers} where message_id = k.id and kind = 'pending'`,
+        'x',
+      )}))`,
+    )
     .orderBy(transfers.messageId, transfers.part);
   if (pendings.length === 0) return 0;
   const windows = await tx.select().from(incidentWindows);

@@ -1,15 +1,16 @@
 import { context, propagation } from '@opentelemetry/api';
 import { decodeEvent, startBatchConsumer, SUBJECTS, type BatchEvent, type BatchResult, type Bus } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
-import type { Db } from '@sabia/db';
+import { eachKey, type Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { splitMessage, type Encoding } from '@sabia/sms-encoding';
 import { SENT_STATUS } from '@sabia/status-codes';
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { messageParts } from '../db';
 import type { MessageRow } from '../messages/message';
 import type { Router } from '../routing/router';
 import type { CarrierBinds } from '../smpp/carrier-binds';
+import type { UnrecordedSubmissions } from '../receipts/unrecorded-submissions';
 import { claimMessages } from './claim-message';
 import { concatReference } from './concat-reference';
 import { recordSubmissions, type FinishedMessage, type PartAnswer } from './record-submissions';
@@ -24,6 +25,8 @@ export interface DispatcherDeps {
   binds: CarrierBinds;
   sourceAddr: string;
   logger: Logger;
+  /** Told of each answer until its batch is recorded, so receipts for it wait instead of locking. */
+  unrecorded?: UnrecordedSubmissions;
 }
 
 /** What dispatching one message came to. */
@@ -68,28 +71,43 @@ async function dispatchBatch(deps: DispatcherDeps, events: BatchEvent[]): Promis
   const ids = decoded.flatMap((d) => (d instanceof Error ? [] : [d.messageId]));
   const claimed = await claimMessages(deps.db, ids);
   const answered = await answeredParts(deps.db, [...claimed.keys()]);
-  const dispatched = await Promise.all(
-    events.map((event, i) => {
-      const d = decoded[i]!;
-      if (d instanceof Error) return d;
-      const row = claimed.get(d.messageId);
-      if (!row) return { kind: 'skip' } as const; // cancelled, or already answered (a redelivery)
-      return context.with(event.traceContext, () => dispatchOne(deps, event, row, answered.get(row.id) ?? new Map()));
-    }),
-  );
+  let markRecorded!: () => void;
+  const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
+  const onAnswer = (answer: PartAnswer) => {
+    if (answer.carrierMessageId) deps.unrecorded?.track(answer.carrier, answer.carrierMessageId, recorded);
+  };
+  try {
+    const dispatched = await Promise.all(
+      events.map((event, i) => {
+        const d = decoded[i]!;
+        if (d instanceof Error) return d;
+        const row = claimed.get(d.messageId);
+        if (!row) return { kind: 'skip' } as const; // cancelled, or already answered (a redelivery)
+        return context.with(event.traceContext, () => dispatchOne(deps, event, row, answered.get(row.id) ?? new Map(), onAnswer));
+      }),
+    );
 
-  const parts: PartAnswer[] = [];
-  const finished: FinishedMessage[] = [];
-  for (const d of dispatched) {
-    if (d instanceof Error || d.kind === 'skip') continue;
-    parts.push(...d.parts);
-    if (d.kind === 'done') finished.push(d.finished);
+    const parts: PartAnswer[] = [];
+    const finished: FinishedMessage[] = [];
+    for (const d of dispatched) {
+      if (d instanceof Error || d.kind === 'skip') continue;
+      parts.push(...d.parts);
+      if (d.kind === 'done') finished.push(d.finished);
+    }
+    await recordSubmissions(deps.db, { parts, finished });
+    return dispatched.map((d) => (d instanceof Error ? d : d.kind === 'retry' ? d.error : 'ok'));
+  } finally {
+    markRecorded();
   }
-  await recordSubmissions(deps.db, { parts, finished });
-  return dispatched.map((d) => (d instanceof Error ? d : d.kind === 'retry' ? d.error : 'ok'));
 }
 
-async function dispatchOne(deps: DispatcherDeps, event: BatchEvent, row: MessageRow, done: Map<number, number>): Promise<Dispatched> {
+async function dispatchOne(
+  deps: DispatcherDeps,
+  event: BatchEvent,
+  row: MessageRow,
+  done: Map<number, number>,
+  onAnswer: (answer: PartAnswer) => void,
+): Promise<Dispatched> {
   // The carrier chosen at acceptance; if it left the carriers file since, route again.
   const carrier = deps.router.carrier(row.carrier ?? '') ?? deps.router.route(row.to);
   const finish = (unsent: number, totalParts = row.parts, parts: PartAnswer[] = []): Dispatched => ({
@@ -124,7 +142,9 @@ async function dispatchOne(deps: DispatcherDeps, event: BatchEvent, row: Message
       });
       const outcome = submitOutcome(result.commandStatus);
       if (outcome.kind === 'retry') throw new Error(`carrier asked to retry: ${outcome.reason}`);
-      answers.push({ message: row, part: part.index, carrier: carrier.id, carrierMessageId: result.messageId, sentStatus: outcome.sentStatus, traceContext: event.traceContext });
+      const answer: PartAnswer = { message: row, part: part.index, carrier: carrier.id, carrierMessageId: result.messageId, sentStatus: outcome.sentStatus, traceContext: event.traceContext };
+      answers.push(answer);
+      onAnswer(answer);
       if (outcome.sentStatus !== SENT_STATUS.SENT_SUCCESS) refused = outcome.sentStatus;
     }
   } catch (err) {
@@ -139,10 +159,9 @@ async function dispatchOne(deps: DispatcherDeps, event: BatchEvent, row: Message
 async function answeredParts(db: Db, ids: string[]): Promise<Map<string, Map<number, number>>> {
   const byMessage = new Map<string, Map<number, number>>();
   if (ids.length === 0) return byMessage;
-  const rows = await db
-    .select({ messageId: messageParts.messageId, part: messageParts.part, sentStatus: messageParts.sentStatus })
-    .from(messageParts)
-    .where(inArray(messageParts.messageId, ids));
+  const { rows } = await db.execute<{ messageId: string; part: number; sentStatus: number }>(sql`
+    select p.message_id as "messageId", p.part, p.sent_status as "sentStatus"
+    from ${eachKey(sql`unnest(${sql.param(ids)}::uuid[]) as k(id)`, sql`select message_id, part, sent_status from ${messageParts} where message_id = k.id`, 'p')}`);
   for (const r of rows) {
     if (!byMessage.has(r.messageId)) byMessage.set(r.messageId, new Map());
     byMessage.get(r.messageId)!.set(r.part, r.sentStatus);

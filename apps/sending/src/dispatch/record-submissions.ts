@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { common } from '@sabia/contracts';
-import type { Db } from '@sabia/db';
+import { eachKey, type Db } from '@sabia/db';
 import { sql } from 'drizzle-orm';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
 import type { MessageRow } from '../messages/message';
@@ -43,7 +43,8 @@ export async function recordSubmissions(db: Db, input: { parts: PartAnswer[]; fi
     const events: OutgoingEvent[] = [];
     const withId = input.parts.filter((p) => p.carrierMessageId);
     if (withId.length > 0) {
-      // The receipt side takes the same per-id locks (lockCarrierId); a fixed order avoids deadlocks.
+      // recordReceipts takes the same per-id locks for receipts it found no part for; a fixed
+      // order avoids deadlocks.
       await tx.execute(sql`
         select pg_advisory_xact_lock(hashtext(c), hashtext(m))
         from (select c, m from unnest(${sql.param(withId.map((p) => p.carrier))}::text[], ${sql.param(withId.map((p) => p.carrierMessageId))}::text[]) as t(c, m)
@@ -60,8 +61,11 @@ export async function recordSubmissions(db: Db, input: { parts: PartAnswer[]; fi
     if (withId.length > 0) {
       const released = await tx.execute<{ carrier: string; carrier_message_id: string; receipt: ReceiptFacts; received_at: Date }>(sql`
         delete from ${earlyReceipts} e
-        using unnest(${sql.param(withId.map((p) => p.carrier))}::text[], ${sql.param(withId.map((p) => p.carrierMessageId))}::text[]) as t(c, m)
-        where e.carrier = t.c and e.carrier_message_id = t.m
+        where e.ctid = any(array(select x.ctid from ${eachKey(
+          sql`unnest(${sql.param(withId.map((p) => p.carrier))}::text[], ${sql.param(withId.map((p) => p.carrierMessageId))}::text[]) as t(c, m)`,
+          sql`select ctid from ${earlyReceipts} where carrier = t.c and carrier_message_id = t.m`,
+          'x',
+        )}))
         returning e.carrier, e.carrier_message_id, e.receipt, e.received_at`);
       for (const early of released.rows) {
         const part = withId.find((p) => p.carrier === early.carrier && p.carrierMessageId === early.carrier_message_id)!;
@@ -76,13 +80,14 @@ export async function recordSubmissions(db: Db, input: { parts: PartAnswer[]; fi
     const finishedNow = new Set<string>();
     if (input.finished.length > 0) {
       const ids = input.finished.map((f) => f.message.id);
-      const recorded = await tx
-        .select({ messageId: messageParts.messageId, part: messageParts.part, sentStatus: messageParts.sentStatus, carrierMessageId: messageParts.carrierMessageId })
-        .from(messageParts)
-        .where(sql`${messageParts.messageId} = any(${sql.param(ids)}::uuid[])`);
+      const { rows: recorded } = await tx.execute<{ messageId: string; part: number; sentStatus: number; carrierMessageId: string | null }>(sql`
+        select p.message_id as "messageId", p.part, p.sent_status as "sentStatus", p.carrier_message_id as "carrierMessageId"
+        from ${eachKey(sql`unnest(${sql.param(ids)}::uuid[]) as k(id)`, sql`select * from ${messageParts} where message_id = k.id`, 'p')}`);
       const missing: Array<{ messageId: string; part: number; carrier: string; sentStatus: number }> = [];
+      const byMessage = new Map<string, typeof recorded>();
+      for (const r of recorded) byMessage.set(r.messageId, [...(byMessage.get(r.messageId) ?? []), r]);
       const outcomes = input.finished.map((f) => {
-        const own = recorded.filter((r) => r.messageId === f.message.id);
+        const own = byMessage.get(f.message.id) ?? [];
         const parts: common.PartStatus[] = [];
         for (let part = 1; part <= f.totalParts; part++) {
           const r = own.find((o) => o.part === part);

@@ -1,7 +1,7 @@
 import { enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
-import type { Db } from '@sabia/db';
+import { eachKey, type Db, type Tx } from '@sabia/db';
 import type { Context } from '@opentelemetry/api';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
 import { receiptEvent, type ReceiptFacts } from './receipt-event';
 
@@ -19,25 +19,26 @@ export type ReceiptOutcome = 'announced' | 'parked';
  * transaction. Known id: announce it for that part. Unknown id (the receipt beat its
  * submit_sm_resp, or we crashed before recording it): park it in early_receipts, to be released
  * when the part is recorded. Never dropped.
+ *
+ * A part once recorded stays recorded, so a receipt whose part is found needs no lock. Only the
+ * ids not found are locked (recordSubmissions takes the same per-id locks, in the same order,
+ * so neither side can miss the other) and looked up again before they are parked: the lookup
+ * may have run while their submit was being recorded. Locking every id made the two recorders
+ * take turns, each waiting for the other's whole batch.
  */
 export async function recordReceipts(db: Db, receipts: IncomingReceipt[]): Promise<ReceiptOutcome[]> {
   if (receipts.length === 0) return [];
   return db.transaction(async (tx) => {
-    const carriers = sql.param(receipts.map((r) => r.carrier));
-    const ids = sql.param(receipts.map((r) => r.carrierMessageId));
-    // Serialises each id's receipt with the recording of its submit (recordSubmissions takes
-    // the same locks, in the same order), so neither can miss the other.
-    await tx.execute(sql`
-      select pg_advisory_xact_lock(hashtext(c), hashtext(m))
-      from (select c, m from (select distinct c, m from unnest(${carriers}::text[], ${ids}::text[]) as t(c, m)) d
-            order by hashtext(c), hashtext(m)) ordered`);
-    const found = await tx
-      .select({ message: messages, part: messageParts.part, carrier: messageParts.carrier, carrierMessageId: messageParts.carrierMessageId })
-      .from(messageParts)
-      .innerJoin(messages, eq(messages.id, messageParts.messageId))
-      .innerJoin(sql`unnest(${carriers}::text[], ${ids}::text[]) as t(c, m)`, sql`${messageParts.carrier} = t.c and ${messageParts.carrierMessageId} = t.m`);
     const key = (carrier: string, id: string) => `${carrier}\u0000${id}`;
-    const byKey = new Map(found.map((f) => [key(f.carrier, f.carrierMessageId!), f]));
+    const byKey = await findParts(tx, receipts);
+    const unknown = receipts.filter((r) => !byKey.has(key(r.carrier, r.carrierMessageId)));
+    if (unknown.length > 0) {
+      await tx.execute(sql`
+        select pg_advisory_xact_lock(hashtext(c), hashtext(m))
+        from (select c, m from (select distinct c, m from unnest(${sql.param(unknown.map((r) => r.carrier))}::text[], ${sql.param(unknown.map((r) => r.carrierMessageId))}::text[]) as t(c, m)) d
+              order by hashtext(c), hashtext(m)) ordered`);
+      for (const [k, found] of await findParts(tx, unknown)) byKey.set(k, found);
+    }
     const events: OutgoingEvent[] = [];
     const parked: IncomingReceipt[] = [];
     const now = new Date();
@@ -59,6 +60,22 @@ export async function recordReceipts(db: Db, receipts: IncomingReceipt[]): Promi
     await enqueueEvents(tx, outbox, events);
     return outcomes;
   });
+}
+
+/** The recorded parts (with their messages) the receipts name, by carrier and carrier id. */
+async function findParts(tx: Tx, receipts: IncomingReceipt[]) {
+  const found = await tx
+    .select({ message: messages, part: sql<number>`p.part`, carrier: sql<string>`p.carrier`, carrierMessageId: sql<string>`p.carrier_message_id` })
+    .from(messages)
+    .innerJoin(
+      sql`(select p.* from ${eachKey(
+        sql`unnest(${sql.param(receipts.map((r) => r.carrier))}::text[], ${sql.param(receipts.map((r) => r.carrierMessageId))}::text[]) as t(c, m)`,
+        sql`select message_id, part, carrier, carrier_message_id from ${messageParts} where carrier = t.c and carrier_message_id = t.m`,
+        'p',
+      )}) as p`,
+      sql`p.message_id = ${messages.id}`,
+    );
+  return new Map(found.map((f) => [`${f.carrier}\u0000${f.carrierMessageId}`, f]));
 }
 
 /** One receipt (tests and tools); the SMPP path goes through the ReceiptBatcher. */

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { applyOnceMany, enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
-import type { Db } from '@sabia/db';
+import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
 import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
@@ -71,16 +71,20 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
       on conflict (message_id) do update set updated_at = now()
       returning *`);
     const rows = new Map(locked.rows.map((r) => [String(r.message_id), toRow(r)]));
-    const known = await tx
-      .select({ messageId: partStatus.messageId, part: partStatus.part, deliveredStatus: partStatus.deliveredStatus })
-      .from(partStatus)
-      .where(sql`${partStatus.messageId} = any(${sql.param(messages.map((f) => f.receipt.messageId))}::uuid[])`);
+    const { rows: known } = await tx.execute<{ messageId: string; part: number; deliveredStatus: number }>(sql`
+      select p.message_id as "messageId", p.part, p.delivered_status as "deliveredStatus"
+      from ${eachKey(
+        sql`unnest(${sql.param(messages.map((f) => f.receipt.messageId))}::uuid[]) as k(id)`,
+        sql`select message_id, part, delivered_status from ${partStatus} where message_id = k.id`,
+        'p',
+      )}`);
+    const partsOfMessage = new Map<string, typeof known>();
+    for (const k of known) partsOfMessage.set(k.messageId, [...(partsOfMessage.get(k.messageId) ?? []), k]);
 
     const changes: Array<{ fact: ReceiptFact; next: number; at: Date }> = [];
     for (const fact of messages) {
       const row = rows.get(fact.receipt.messageId)!;
-      const parts = known
-        .filter((k) => k.messageId === row.messageId)
+      const parts = (partsOfMessage.get(row.messageId) ?? [])
         .sort((a, b) => a.part - b.part)
         .map((k) => k.deliveredStatus as DeliveredStatusCode);
       const next = deliveredStatusOfParts(row.parts, parts);
