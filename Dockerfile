@@ -21,5 +21,6 @@ ENV APP=${APP} \
 # Never root at run time; the node image's `node` user (uid 1000) only reads /app.
 USER node
 # exec: node becomes PID 1's successor and receives SIGTERM itself (graceful shutdown).
-# `node --import tsx` is what `npx tsx` runs, without two wrapper processes in between.
-CMD ["sh", "-c", "test -n \"$APP\" || { echo 'set APP (e.g. --build-arg APP=sending or -e APP=sending)' >&2; exit 64; }; exec node --import tsx \"apps/$APP/src/main.ts\""]
+# `node --import tsx` is what `npx tsx` runs, without two wrapper processes in between. The
+# flags are SERVICE_NODE_FLAGS (libs/platform/runtime/src/node-flags.ts).
+CMD ["sh", "-c", "test -n \"$APP\" || { echo 'set APP (e.g. --build-arg APP=sending or -e APP=sending)' >&2; exit 64; }; exec node --max-semi-space-size=32 --import tsx \"apps/$APP/src/main.ts\""]

@@ -55,6 +55,6 @@ export function tailFile(path: string, n = 20): string {
  * `npx tsx <entry>` but one process instead of three, so our signals reach the service itself
  * and it runs on the same Node as the calling script (CI runs the suite on Node 20 and 24).
  */
-export function tsxCommand(entry: string, args: string[] = []): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', entry, ...args]];
+export function tsxCommand(entry: string, args: string[] = [], nodeFlags: readonly string[] = []): [string, string[]] {
+  return [process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args]];
 }

@@ -1,5 +1,6 @@
 // The services `npm run up` runs, in start order (each waits for the previous one's ports), and a
 // small supervisor that starts them, prefixes their output and remembers their last lines.
+import { SERVICE_NODE_FLAGS } from '@sabia/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,7 +68,7 @@ export class Supervisor {
   ) {}
 
   start(spec: ServiceSpec): Running {
-    const [cmd, args] = tsxCommand(`apps/${spec.name}/src/main.ts`);
+    const [cmd, args] = tsxCommand(`apps/${spec.name}/src/main.ts`, [], SERVICE_NODE_FLAGS);
     // OTEL_SERVICE_NAME set per service: one inherited from our shell would merge all six in Jaeger.
     const env = { ...process.env, ...this.commonEnv, OTEL_SERVICE_NAME: spec.name, ...spec.env };
     // detached: its own process group, so Ctrl-C reaches only us and we stop services in order.

@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '@sabia/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ export interface ServiceProcess {
 export function spawnService(app: string, env: Record<string, string>): ServiceProcess {
   // SABIA_PROFILE_DIR=/tmp/prof writes a V8 CPU profile per service when it exits (benchmarks).
   const profile = process.env.SABIA_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.SABIA_PROFILE_DIR, app)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'apps', app, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, '--import', 'tsx', join(ROOT, 'apps', app, 'src/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
