@@ -216,6 +216,29 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     expect(dead?.header.get('Sabia-Error')).toBe('this one can never work');
   });
 
+  it('delivers every payload byte for byte, packed or alone, whatever its length or content', async () => {
+    const subject = 'sabia.sending.bus-bytes.v1';
+    // Lengths from 0 up, bytes covering 0x00–0xff (quotes, backslashes, NULs included).
+    const payloads = Array.from({ length: 300 }, (_, i) => Uint8Array.from({ length: (i * 37) % 700 }, (_, k) => (i * 31 + k * 7) % 256));
+    const packedIds = await database.db.transaction((tx) => enqueueEvents(tx, outbox, payloads.map((payload) => ({ subject, payload }))));
+    const [aloneId] = await database.db.transaction((tx) => enqueueEvents(tx, outbox, [{ subject, payload: payloads[299]! }]));
+    const received = new Map<string, Uint8Array>();
+    const consumer = await startBatchConsumer({
+      bus,
+      logger,
+      maxBatch: 100,
+      spec: { domain: 'sending', durable: 'bus-test-bytes', subject, maxDeliver: 3, ackWaitMs: 2_000 },
+      handleBatch: async (events) => events.map((e) => (received.set(e.id, Uint8Array.from(e.data)), 'ok' as const)),
+    });
+    const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
+    await waitFor(async () => (received.size >= 301 ? true : undefined), 'all 301 events');
+    await relay.stop();
+    await consumer.stop();
+
+    packedIds.forEach((id, i) => expect(received.get(id), `event ${i}`).toEqual(payloads[i]));
+    expect(received.get(aloneId!)).toEqual(payloads[299]);
+  });
+
   it('one at a time too: a failing event of a batch is retried, a poison one dead-lettered alone, and the rest handled once', async () => {
     const subject = 'sabia.sending.bus-single.v1';
     const ids = await database.db.transaction((tx) => enqueueEvents(tx, outbox, Array.from({ length: 10 }, (_, i) => ({ subject, payload: Uint8Array.of(i) }))));
