@@ -6,8 +6,17 @@ import { canTransmit, type AccountState, type ReceiptDelivery, type SmscRuntime,
 import type { CarrierProfile } from './types';
 import { ATTR, endWithStatus, extractSubmitContext, startSubmitSpan } from './tracing';
 
-// 64 random bits as 16 hex characters: unique in practice, well under the 65-octet message_id limit.
-const newMessageId = (): string => randomBytes(8).toString('hex');
+// 64 random bits as 16 hex characters: unique in practice, well under the 65-octet message_id
+// limit. Drawn from 4 KiB of random bytes at a time: a randomBytes call per submit took 17 µs.
+let pool = Buffer.alloc(0);
+let used = 0;
+const newMessageId = (): string => {
+  if (used + 8 > pool.length) {
+    pool = randomBytes(4096);
+    used = 0;
+  }
+  return pool.toString('hex', used, (used += 8));
+};
 
 /** The submitted text as the smpp package decoded it (short_message, or message_payload for long texts). */
 function submittedText(pdu: smpp.Pdu): string {

@@ -23,6 +23,12 @@ export interface OwedCallback {
  * serialises the transactions that owe callbacks for one message.
  */
 export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Promise<void> {
+  const statement = statusCallbacksInsertSql(owed);
+  if (statement) await tx.execute(statement);
+}
+
+/** enqueueStatusCallbacks' INSERT (undefined when nothing is owed), for folding into a bigger statement. */
+export function statusCallbacksInsertSql(owed: OwedCallback[]): SQL | undefined {
   const rows = owed
     .filter((o) => o.row.callbackUrl)
     .map((o) => ({
@@ -34,10 +40,10 @@ export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Prom
       url: o.row.callbackUrl,
       payload: statusCallbackPayload(o.type, o.row, o.at),
     }));
-  if (rows.length === 0) return;
+  if (rows.length === 0) return undefined;
   // One array parameter per column (drizzle's multi-row insert would build one per cell).
   const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
-  await tx.execute(sql`
+  return sql`
     insert into ${callbacks} (id, account_id, subaccount_id, message_id, type, url, payload, state)
     select t.id, t.account_id, t.subaccount_id, t.message_id, t.type, t.url, t.payload,
       case when t.n > 1 or (${unfinishedBefore(sql`t.message_id`)}) then 'waiting' else 'pending' end
@@ -46,7 +52,7 @@ export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Prom
       from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
         ${col((r) => r.messageId)}::uuid[], ${col((r) => r.type)}::text[], ${col((r) => r.url)}::text[], ${col((r) => r.payload)}::text[])
         as u(id, account_id, subaccount_id, message_id, type, url, payload)
-    ) t`);
+    ) t`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Tx } from '@sabia/db';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { statusHistory } from '../db';
 
 export interface HistoryRow {
@@ -17,10 +17,16 @@ export interface HistoryRow {
  * CPU than Postgres spends storing them.
  */
 export async function insertHistory(tx: Tx, rows: HistoryRow[]): Promise<void> {
-  if (rows.length === 0) return;
+  const statement = historyInsertSql(rows);
+  if (statement) await tx.execute(statement);
+}
+
+/** The INSERT itself (undefined for no rows), for folding into a bigger statement. */
+export function historyInsertSql(rows: HistoryRow[]): SQL | undefined {
+  if (rows.length === 0) return undefined;
   const col = <T>(pick: (r: HistoryRow) => T) => sql.param(rows.map(pick));
-  await tx.execute(sql`
+  return sql`
     insert into ${statusHistory} (message_id, account_id, level, code, detail, at)
     select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.level)}::smallint[],
-      ${col((r) => r.code)}::integer[], ${col((r) => r.detail ?? '')}::text[], ${col((r) => r.at.toISOString())}::timestamptz[])`);
+      ${col((r) => r.code)}::integer[], ${col((r) => r.detail ?? '')}::text[], ${col((r) => r.at.toISOString())}::timestamptz[])`;
 }

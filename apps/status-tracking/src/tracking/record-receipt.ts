@@ -1,12 +1,12 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
-import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
+import { statusCallbacksInsertSql, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus, outbox, partStatus, processedEvents } from '../db';
-import { insertHistory, type HistoryRow } from './insert-history';
+import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { toRow } from './record-sent';
 import { statusChangedEvent } from './status-changed-event';
@@ -38,8 +38,7 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     // The status time is when we learned it: the carrier's done date has minute precision and
     // its own clock, so it is kept in the history detail instead.
     const atOf = (r: sendingEvents.ReceiptReceived) => r.receivedAt ?? new Date();
-    await insertHistory(
-      tx,
+    const history = historyInsertSql(
       todo.map(({ receipt: r }) => ({
         messageId: r.messageId,
         accountId: r.accountId,
@@ -48,15 +47,18 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
         detail: `part:${partOf(r)}/${partsOf(r)} stat:${r.stat} err:${r.err} done:${r.doneAt?.toISOString() ?? '?'}`,
         at: atOf(r),
       })),
-    );
+    )!;
     const finals = todo.filter((f) => deliveredStatusFromReceipt(f.receipt.stat) !== undefined);
-    if (finals.length === 0) return;
+    if (finals.length === 0) {
+      await tx.execute(history);
+      return;
+    }
     const fcol = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(finals.map((f) => pick(f.receipt)));
-    await tx.execute(sql`
+    const parts = sql`
       insert into ${partStatus} (message_id, part, delivered_status, receipt_stat, at)
       select * from unnest(${fcol((r) => r.messageId)}::uuid[], ${fcol(partOf)}::smallint[], ${fcol((r) => deliveredStatusFromReceipt(r.stat)!)}::integer[],
         ${fcol((r) => r.stat)}::text[], ${fcol((r) => atOf(r).toISOString())}::timestamptz[])
-      on conflict do nothing`);
+      on conflict do nothing`;
 
     // Lock (or create) each message's row, in id order so concurrent batches never deadlock;
     // each then sees the parts the others recorded.
@@ -64,12 +66,16 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     for (const f of finals) latest.set(f.receipt.messageId, f);
     const messages = [...latest.values()].sort((a, b) => (a.receipt.messageId < b.receipt.messageId ? -1 : 1));
     const col = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(messages.map((f) => pick(f.receipt)));
+    // With the history and the parts in the same statement (independent writes, one round trip);
+    // the parts are read back by the next statement, which sees them.
     const locked = await tx.execute<Record<string, unknown>>(sql`
-      insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
-      select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
-        ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
-      on conflict (message_id) do update set updated_at = now()
-      returning *`);
+      with history as (${history}), parts as (${parts}), locked as (
+        insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
+        select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
+          ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
+        on conflict (message_id) do update set updated_at = now()
+        returning *)
+      select * from locked`);
     const rows = new Map(locked.rows.map((r) => [String(r.message_id), toRow(r)]));
     const { rows: known } = await tx.execute<{ messageId: string; part: number; deliveredStatus: number }>(sql`
       select p.message_id as "messageId", p.part, p.delivered_status as "deliveredStatus"
@@ -110,8 +116,6 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
       }
       if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
     }
-    await insertHistory(tx, splits);
-    await enqueueEvents(tx, outbox, events);
-    await enqueueStatusCallbacks(tx, owed);
+    await writeWithEvents(tx, outbox, [historyInsertSql(splits), statusCallbacksInsertSql(owed)], events);
   });
 }

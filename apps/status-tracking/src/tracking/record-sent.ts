@@ -1,12 +1,12 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
-import { enqueueStatusCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
+import { statusCallbacksInsertSql, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus, outbox, processedEvents } from '../db';
-import { insertHistory, type HistoryRow } from './insert-history';
+import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
 
@@ -87,14 +87,13 @@ export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
       // the batch consumer then handles each event alone, so only the culprit fails.
       throw conflicts.length === 1 ? conflicts[0]! : new AggregateError(conflicts, `${conflicts.length} conflicting first levels`);
     }
-    if (splits.length > 0) {
-      await tx.execute(sql`
-        update ${messageStatus} set delivered_status = ${DELIVERED_STATUS.MESSAGE_SPLIT}, delivered_at = sent_at
-        where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`);
-    }
-    await insertHistory(tx, history);
-    await enqueueEvents(tx, outbox, events);
-    await enqueueStatusCallbacks(tx, owed);
+    // The rest in one statement: these writes depend on nothing the others write.
+    const splitUpdate =
+      splits.length > 0
+        ? sql`update ${messageStatus} set delivered_status = ${DELIVERED_STATUS.MESSAGE_SPLIT}, delivered_at = sent_at
+            where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`
+        : undefined;
+    await writeWithEvents(tx, outbox, [splitUpdate, historyInsertSql(history), statusCallbacksInsertSql(owed)], events);
   });
 }
 
