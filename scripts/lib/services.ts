@@ -1,6 +1,7 @@
 // The services `npm run up` runs, in start order (each waits for the previous one's ports), and a
 // small supervisor that starts them, prefixes their output and remembers their last lines.
-import { SERVICE_NODE_FLAGS } from '@sabia/runtime';
+// The constant alone: the runtime's index would load the services' whole platform here.
+import { SERVICE_NODE_FLAGS } from '../../libs/platform/runtime/src/node-flags';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';

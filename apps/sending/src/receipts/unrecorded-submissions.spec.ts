@@ -18,6 +18,16 @@ describe('UnrecordedSubmissions', () => {
     expect(unrecorded.size).toBe(0);
   });
 
+  it('holds a receipt batch no longer than its cap when the recording is slow', async () => {
+    const unrecorded = new UnrecordedSubmissions();
+    unrecorded.track('vivo', 'id-1', new Promise<void>(() => undefined)); // never recorded
+    const started = performance.now();
+    await unrecorded.recorded([{ carrier: 'vivo', carrierMessageId: 'id-1' }], 50);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(45);
+    expect(waited).toBeLessThan(1_000);
+  });
+
   it('does not hold receipts for ids it was never told of, nor the same id at another carrier', async () => {
     const unrecorded = new UnrecordedSubmissions();
     unrecorded.track('vivo', 'id-1', new Promise<void>(() => undefined));

@@ -5,7 +5,9 @@
  * the submits it names, so it finds their parts and needs no lock; otherwise it would park
  * behind the submit's per-id lock. Receipts for ids not tracked here (another replica's, or a
  * submit from before a restart) take recordReceipts' locked path, which is correct on its own:
- * this only saves the wait.
+ * this only saves the wait, so the wait is capped: a dispatch batch can take seconds (a
+ * throttled bind, a slow carrier), and a receipt held that long holds its deliver_sm_resp,
+ * the SMSC's window and the receipts batched with it.
  */
 export class UnrecordedSubmissions {
   private readonly pending = new Map<string, Promise<void>>();
@@ -21,14 +23,20 @@ export class UnrecordedSubmissions {
       .catch(() => undefined);
   }
 
-  /** Settles when every tracked submit among these ids is recorded (at once when none is). */
-  async recorded(ids: Array<{ carrier: string; carrierMessageId: string }>): Promise<void> {
+  /**
+   * Settles when every tracked submit among these ids is recorded (at once when none is), or
+   * after `maxWaitMs`, whichever comes first.
+   */
+  async recorded(ids: Array<{ carrier: string; carrierMessageId: string }>, maxWaitMs = 500): Promise<void> {
     const waits = new Set<Promise<void>>();
     for (const id of ids) {
       const wait = this.pending.get(keyOf(id.carrier, id.carrierMessageId));
       if (wait) waits.add(wait);
     }
-    if (waits.size > 0) await Promise.allSettled(waits);
+    if (waits.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(waits), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)))]);
+    clearTimeout(timer);
   }
 
   get size(): number {

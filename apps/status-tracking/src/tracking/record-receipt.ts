@@ -53,23 +53,15 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
       await tx.execute(history);
       return;
     }
-    const fcol = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(finals.map((f) => pick(f.receipt)));
-    const parts = sql`
-      insert into ${partStatus} (message_id, part, delivered_status, receipt_stat, at)
-      select * from unnest(${fcol((r) => r.messageId)}::uuid[], ${fcol(partOf)}::smallint[], ${fcol((r) => deliveredStatusFromReceipt(r.stat)!)}::integer[],
-        ${fcol((r) => r.stat)}::text[], ${fcol((r) => atOf(r).toISOString())}::timestamptz[])
-      on conflict do nothing`;
-
-    // Lock (or create) each message's row, in id order so concurrent batches never deadlock;
-    // each then sees the parts the others recorded.
+    // Lock (or create) each message's row, in id order so concurrent batches never deadlock
+    // (the history rides along: an independent write). Only then are the parts written and
+    // read: whoever holds a message's row sees every part recorded before it.
     const latest = new Map<string, ReceiptFact>();
     for (const f of finals) latest.set(f.receipt.messageId, f);
     const messages = [...latest.values()].sort((a, b) => (a.receipt.messageId < b.receipt.messageId ? -1 : 1));
     const col = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(messages.map((f) => pick(f.receipt)));
-    // With the history and the parts in the same statement (independent writes, one round trip);
-    // the parts are read back by the next statement, which sees them.
     const locked = await tx.execute<Record<string, unknown>>(sql`
-      with history as (${history}), parts as (${parts}), locked as (
+      with history as (${history}), locked as (
         insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
         select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
           ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
@@ -77,13 +69,25 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
         returning *)
       select * from locked`);
     const rows = new Map(locked.rows.map((r) => [String(r.message_id), toRow(r)]));
+    // The new parts and the ones recorded before, in one statement: the lookup cannot see what
+    // its sibling inserts, so those come from the insert's RETURNING (a part already there is
+    // not inserted again, and the lookup finds it).
+    const fcol = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(finals.map((f) => pick(f.receipt)));
     const { rows: known } = await tx.execute<{ messageId: string; part: number; deliveredStatus: number }>(sql`
+      with inserted as (
+        insert into ${partStatus} (message_id, part, delivered_status, receipt_stat, at)
+        select * from unnest(${fcol((r) => r.messageId)}::uuid[], ${fcol(partOf)}::smallint[], ${fcol((r) => deliveredStatusFromReceipt(r.stat)!)}::integer[],
+          ${fcol((r) => r.stat)}::text[], ${fcol((r) => atOf(r).toISOString())}::timestamptz[])
+        on conflict do nothing
+        returning message_id, part, delivered_status)
       select p.message_id as "messageId", p.part, p.delivered_status as "deliveredStatus"
       from ${eachKey(
         sql`unnest(${sql.param(messages.map((f) => f.receipt.messageId))}::uuid[]) as k(id)`,
         sql`select message_id, part, delivered_status from ${partStatus} where message_id = k.id`,
         'p',
-      )}`);
+      )}
+      union all
+      select message_id, part, delivered_status from inserted`);
     const partsOfMessage = new Map<string, typeof known>();
     for (const k of known) partsOfMessage.set(k.messageId, [...(partsOfMessage.get(k.messageId) ?? []), k]);
 
