@@ -67,7 +67,9 @@ export async function recordSubmissions(db: Db, input: { parts: PartAnswer[]; fi
           'x',
         )}))
         returning e.carrier, e.carrier_message_id, e.receipt, e.received_at`);
-      for (const early of released.rows) {
+      // An id may have parked several (ENROUTE, then DELIVRD): they go out in arrival order.
+      const inOrder = released.rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
+      for (const early of inOrder) {
         const part = withId.find((p) => p.carrier === early.carrier && p.carrierMessageId === early.carrier_message_id)!;
         events.push({
           subject: SUBJECTS.receiptReceived,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendingEvents } from '@sabia/contracts';
+import { busEnvelope, sendingEvents } from '@sabia/contracts';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
 import { recordSubmissions, type PartAnswer } from '../dispatch/record-submissions';
 import type { MessageRow } from '../messages/message';
@@ -59,6 +59,23 @@ describe('a receipt racing its submit_sm_resp', () => {
     expect(await database.db.select().from(earlyReceipts)).toHaveLength(1);
     await accept(row, 'late-1');
     expect(await database.db.select().from(earlyReceipts)).toEqual([]);
+  });
+
+  it('keeps every receipt an unknown id gets, an intermediate one and then the final, and releases them in order', async () => {
+    const row = await submittingMessage();
+    const enroute = { stat: 'ENROUTE', err: '000', doneAt: new Date().toISOString() };
+    expect(await recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: 'late-2', receipt: enroute })).toBe('parked');
+    expect(await recordReceipt(database.db, { carrier: 'vivo', carrierMessageId: 'late-2', receipt })).toBe('parked');
+    const parkedFor = () => database.db.select().from(earlyReceipts).where(eq(earlyReceipts.carrierMessageId, 'late-2'));
+    expect(await parkedFor()).toHaveLength(2);
+    await accept(row, 'late-2');
+    expect(await parkedFor()).toEqual([]);
+    const rows = await database.db.select().from(outbox).where(eq(outbox.subject, 'sabia.sending.receipt-received.v1'));
+    const announced = rows
+      .flatMap((r) => ((r.headers as Record<string, string>)['sabia-packed'] ? busEnvelope.EventBatch.decode(r.payload).events.map((e) => e.payload) : [r.payload]))
+      .map((payload) => sendingEvents.ReceiptReceived.decode(payload))
+      .filter((r) => r.messageId === row.id);
+    expect(announced.map((r) => r.stat)).toEqual(['ENROUTE', 'DELIVRD']);
   });
 
   it('matches each receipt of a two-part message to its part, and announces the first level once', async () => {

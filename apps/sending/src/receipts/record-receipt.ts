@@ -54,8 +54,7 @@ export async function recordReceipts(db: Db, receipts: IncomingReceipt[]): Promi
     if (parked.length > 0) {
       await tx
         .insert(earlyReceipts)
-        .values(parked.map((r) => ({ carrier: r.carrier, carrierMessageId: r.carrierMessageId, receipt: r.receipt })))
-        .onConflictDoNothing();
+        .values(parked.map((r) => ({ carrier: r.carrier, carrierMessageId: r.carrierMessageId, receipt: r.receipt })));
     }
     await enqueueEvents(tx, outbox, events);
     return outcomes;
