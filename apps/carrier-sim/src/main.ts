@@ -1,5 +1,6 @@
 import { telemetry } from './instrument';
 import { createLogger } from '@sabia/logger';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from './config';
 import { startHttpControl } from './http-control';
 import { readProfilesFile } from './profiles-file';
@@ -24,8 +25,12 @@ async function main(): Promise<void> {
     : [];
   // A file account with the env account's system_id replaces it.
   const accounts = [fromEnv, ...fromFile].filter((a, i, all) => all.findLastIndex((b) => b.systemId === a.systemId) === i);
-  const smsc = await startSmsc({ host: config.SMPP_HOST, port: config.SMPP_PORT, accounts, logger });
-  logger.info({ host: config.SMPP_HOST, port: smsc.port, systemIds: accounts.map((a) => a.systemId) }, 'smpp listening');
+  const tls =
+    config.SMPP_TLS_CERT_FILE && config.SMPP_TLS_KEY_FILE
+      ? { cert: readFileSync(config.SMPP_TLS_CERT_FILE), key: readFileSync(config.SMPP_TLS_KEY_FILE) }
+      : undefined;
+  const smsc = await startSmsc({ host: config.SMPP_HOST, port: config.SMPP_PORT, accounts, logger, tls });
+  logger.info({ host: config.SMPP_HOST, port: smsc.port, tls: Boolean(tls), systemIds: accounts.map((a) => a.systemId) }, 'smpp listening');
   // Same host as SMPP: the control API can inject traffic, so it stays where the SMSC is reachable.
   const http = await startHttpControl({ host: config.SMPP_HOST, port: config.HTTP_PORT, smsc, logger });
   logger.info({ host: config.SMPP_HOST, port: http.port }, 'http control listening');

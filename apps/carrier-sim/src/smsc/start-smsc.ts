@@ -73,7 +73,8 @@ export async function startSmsc(options: SmscOptions): Promise<Smsc> {
     },
   };
 
-  const server = smpp.createServer({}, (session) => handleSession(session, runtime));
+  // With a key and certificate the smpp package serves TLS (the handshake precedes the bind).
+  const server = smpp.createServer(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}, (session) => handleSession(session, runtime));
   server.on('error', (err: Error) => logger.error({ err: err.message }, 'smsc server error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

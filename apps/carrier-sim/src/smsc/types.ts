@@ -50,6 +50,8 @@ export interface SmscOptions {
   redeliveryDelayMs?: number;
   /** Unacknowledged deliver_sm allowed per receiver session (default 64). */
   deliverWindow?: number;
+  /** Serve SMPP over TLS with this certificate (PEM) instead of plain TCP, as SMSCs on the internet do. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface SmscCounts {
