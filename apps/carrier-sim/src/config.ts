@@ -24,8 +24,8 @@ const schema = z.object({
   /** Multiplies every delay in PROFILES_FILE: 0.001 turns "hours late" into seconds for a test. */
   TIME_SCALE: z.coerce.number().positive().default(1),
   /** Both set: SMPP is served over TLS with this PEM certificate and key (ESMEs use smpps://). */
-  SMPP_TLS_CERT_FILE: z.string().min(1).optional(),
-  SMPP_TLS_KEY_FILE: z.string().min(1).optional(),
+  SMPP_TLS_CERT_FILE: z.string().optional().transform((v) => v || undefined), // empty = unset
+  SMPP_TLS_KEY_FILE: z.string().optional().transform((v) => v || undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((c) => Boolean(c.SMPP_TLS_CERT_FILE) === Boolean(c.SMPP_TLS_KEY_FILE), {
   message: 'set both SMPP_TLS_CERT_FILE and SMPP_TLS_KEY_FILE (TLS), or neither (plain TCP)',

@@ -59,16 +59,17 @@ export async function recordSubmissions(db: Db, input: { parts: PartAnswer[]; fi
         on conflict do nothing`);
     }
     if (withId.length > 0) {
-      const released = await tx.execute<{ carrier: string; carrier_message_id: string; receipt: ReceiptFacts; received_at: Date }>(sql`
+      const released = await tx.execute<{ id: string; carrier: string; carrier_message_id: string; receipt: ReceiptFacts; received_at: Date }>(sql`
         delete from ${earlyReceipts} e
         where e.ctid = any(array(select x.ctid from ${eachKey(
           sql`unnest(${sql.param(withId.map((p) => p.carrier))}::text[], ${sql.param(withId.map((p) => p.carrierMessageId))}::text[]) as t(c, m)`,
           sql`select ctid from ${earlyReceipts} where carrier = t.c and carrier_message_id = t.m`,
           'x',
         )}))
-        returning e.carrier, e.carrier_message_id, e.receipt, e.received_at`);
-      // An id may have parked several (ENROUTE, then DELIVRD): they go out in arrival order.
-      const inOrder = released.rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
+        returning e.id, e.carrier, e.carrier_message_id, e.receipt, e.received_at`);
+      // An id may have parked several (ENROUTE, then DELIVRD): they go out in arrival order,
+      // which their uuid v7 ids keep (received_at ties within a batch).
+      const inOrder = released.rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       for (const early of inOrder) {
         const part = withId.find((p) => p.carrier === early.carrier && p.carrierMessageId === early.carrier_message_id)!;
         events.push({

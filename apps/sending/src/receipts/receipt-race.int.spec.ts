@@ -7,7 +7,7 @@ import { busEnvelope, sendingEvents } from '@sabia/contracts';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
 import { recordSubmissions, type PartAnswer } from '../dispatch/record-submissions';
 import type { MessageRow } from '../messages/message';
-import { recordReceipt } from './record-receipt';
+import { recordReceipt, recordReceipts } from './record-receipt';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
 
@@ -37,6 +37,16 @@ const finish = (message: MessageRow, totalParts: number, unsent: number) =>
   recordSubmissions(database.db, { parts: [], finished: [{ message, carrier: 'vivo', totalParts, unsent }] }).then((done) => done.has(message.id));
 
 const receipt = { stat: 'DELIVRD', err: '000', doneAt: new Date().toISOString() };
+
+/** The stat of every receipt announced for a message, in outbox order (packed or not). */
+async function announcedStats(messageId: string): Promise<string[]> {
+  const rows = await database.db.select().from(outbox).where(eq(outbox.subject, 'sabia.sending.receipt-received.v1'));
+  return rows
+    .flatMap((r) => ((r.headers as Record<string, string>)['sabia-packed'] ? busEnvelope.EventBatch.decode(r.payload).events.map((e) => e.payload) : [r.payload]))
+    .map((payload) => sendingEvents.ReceiptReceived.decode(payload))
+    .filter((r) => r.messageId === messageId)
+    .map((r) => r.stat);
+}
 
 describe('a receipt racing its submit_sm_resp', () => {
   it('is announced exactly once whichever transaction commits first', async () => {
@@ -70,12 +80,19 @@ describe('a receipt racing its submit_sm_resp', () => {
     expect(await parkedFor()).toHaveLength(2);
     await accept(row, 'late-2');
     expect(await parkedFor()).toEqual([]);
-    const rows = await database.db.select().from(outbox).where(eq(outbox.subject, 'sabia.sending.receipt-received.v1'));
-    const announced = rows
-      .flatMap((r) => ((r.headers as Record<string, string>)['sabia-packed'] ? busEnvelope.EventBatch.decode(r.payload).events.map((e) => e.payload) : [r.payload]))
-      .map((payload) => sendingEvents.ReceiptReceived.decode(payload))
-      .filter((r) => r.messageId === row.id);
-    expect(announced.map((r) => r.stat)).toEqual(['ENROUTE', 'DELIVRD']);
+    expect(await announcedStats(row.id)).toEqual(['ENROUTE', 'DELIVRD']);
+  });
+
+  it('releases receipts parked together in the order they arrived', async () => {
+    const row = await submittingMessage();
+    const enroute = { stat: 'ENROUTE', err: '000', doneAt: new Date().toISOString() };
+    const outcomes = await recordReceipts(database.db, [
+      { carrier: 'vivo', carrierMessageId: 'late-3', receipt: enroute },
+      { carrier: 'vivo', carrierMessageId: 'late-3', receipt },
+    ]);
+    expect(outcomes).toEqual(['parked', 'parked']);
+    await accept(row, 'late-3');
+    expect(await announcedStats(row.id)).toEqual(['ENROUTE', 'DELIVRD']);
   });
 
   it('matches each receipt of a two-part message to its part, and announces the first level once', async () => {

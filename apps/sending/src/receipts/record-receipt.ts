@@ -1,5 +1,5 @@
 import { enqueueEvents, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
-import { eachKey, type Db, type Tx } from '@sabia/db';
+import { eachKey, uuidv7, type Db, type Tx } from '@sabia/db';
 import type { Context } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
@@ -54,7 +54,8 @@ export async function recordReceipts(db: Db, receipts: IncomingReceipt[]): Promi
     if (parked.length > 0) {
       await tx
         .insert(earlyReceipts)
-        .values(parked.map((r) => ({ carrier: r.carrier, carrierMessageId: r.carrierMessageId, receipt: r.receipt })));
+        // uuid v7 in arrival order: what the release sorts by (received_at ties within a batch).
+        .values(parked.map((r) => ({ id: uuidv7(), carrier: r.carrier, carrierMessageId: r.carrierMessageId, receipt: r.receipt })));
     }
     await enqueueEvents(tx, outbox, events);
     return outcomes;
