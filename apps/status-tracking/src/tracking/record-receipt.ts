@@ -73,26 +73,38 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     // its sibling inserts, so those come from the insert's RETURNING (a part already there is
     // not inserted again, and the lookup finds it).
     const fcol = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(finals.map((f) => pick(f.receipt)));
-    const { rows: known } = await tx.execute<{ messageId: string; part: number; deliveredStatus: number }>(sql`
+    const { rows: known } = await tx.execute<{ messageId: string; part: number; deliveredStatus: number; fresh: boolean }>(sql`
       with inserted as (
         insert into ${partStatus} (message_id, part, delivered_status, receipt_stat, at)
         select * from unnest(${fcol((r) => r.messageId)}::uuid[], ${fcol(partOf)}::smallint[], ${fcol((r) => deliveredStatusFromReceipt(r.stat)!)}::integer[],
           ${fcol((r) => r.stat)}::text[], ${fcol((r) => atOf(r).toISOString())}::timestamptz[])
         on conflict do nothing
         returning message_id, part, delivered_status)
-      select p.message_id as "messageId", p.part, p.delivered_status as "deliveredStatus"
+      select p.message_id as "messageId", p.part, p.delivered_status as "deliveredStatus", false as fresh
       from ${eachKey(
         sql`unnest(${sql.param(messages.map((f) => f.receipt.messageId))}::uuid[]) as k(id)`,
         sql`select message_id, part, delivered_status from ${partStatus} where message_id = k.id`,
         'p',
       )}
       union all
-      select message_id, part, delivered_status from inserted`);
+      select message_id, part, delivered_status, true from inserted`);
     const partsOfMessage = new Map<string, typeof known>();
     for (const k of known) partsOfMessage.set(k.messageId, [...(partsOfMessage.get(k.messageId) ?? []), k]);
+    // The receipt a message's change is reported with: its latest one that recorded a part (a
+    // repeated final for a part already recorded changed nothing, so its stat is not the message's).
+    const recordedNow = new Set(known.filter((k) => k.fresh).map((k) => `${k.messageId}/${k.part}`));
+    // Of a batch's receipts for one part, the first is the one recorded (the insert keeps the first).
+    const recordedBy = new Map<string, ReceiptFact>();
+    for (const f of finals) {
+      const key = `${f.receipt.messageId}/${partOf(f.receipt)}`;
+      if (recordedNow.has(key) && !recordedBy.has(key)) recordedBy.set(key, f);
+    }
+    const reportedBy = new Map<string, ReceiptFact>();
+    for (const f of recordedBy.values()) reportedBy.set(f.receipt.messageId, f);
 
     const changes: Array<{ fact: ReceiptFact; next: number; at: Date }> = [];
-    for (const fact of messages) {
+    for (const latestFact of messages) {
+      const fact = reportedBy.get(latestFact.receipt.messageId) ?? latestFact;
       const row = rows.get(fact.receipt.messageId)!;
       const parts = (partsOfMessage.get(row.messageId) ?? [])
         .sort((a, b) => a.part - b.part)
