@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { cpuPerUnit, startCpuMeter } from './cpu-meter';
 import { percentile, runBench } from './run-bench';
 
 const { values } = parseArgs({
@@ -86,6 +87,7 @@ async function main() {
   };
   try {
     const token = await p.tokenFor('bench');
+    const cpu = startCpuMeter(p.processes);
     const started = Date.now();
     const ids: string[] = [];
     for (let sent = 0; sent < N; sent += B) {
@@ -119,6 +121,7 @@ async function main() {
       if (Date.now() - lastProgress > 60_000) throw new Error(`stalled at ${received}/${2 * N} callbacks: nothing new for 60 s`);
     }
     const finishedAt = Date.now();
+    const cpuUsed = cpu.stop();
     console.log();
 
     const { rows: times } = await db.query(`select
@@ -141,6 +144,7 @@ async function main() {
     console.log(`  end-to-end latency p50 / p99         ${(percentile(endToEnd, 50) / 1000).toFixed(2)} s / ${(percentile(endToEnd, 99) / 1000).toFixed(2)} s`);
     console.log(`  messages without both callbacks      ${missing} (checked by id)`);
     console.log(`  callbacks delivered twice            ${duplicates}`);
+    console.log(`  CPU per message                      ${cpuPerUnit(cpuUsed, N)}`);
     if (missing > 0) throw new Error(`${missing} messages lost a callback`);
     await printDatabaseWork(db, N);
   } finally {

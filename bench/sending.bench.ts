@@ -6,6 +6,7 @@
 //      earlier ones returned), p50/p95/p99 latency as the caller sees it.
 import { startPipeline } from '@sabia/testing';
 import { parseArgs } from 'node:util';
+import { cpuPerUnit, startCpuMeter } from './cpu-meter';
 import { percentile, runBench } from './run-bench';
 
 const { values } = parseArgs({
@@ -34,6 +35,7 @@ async function main() {
     // Warm-up: first calls pay for connection set-up and lazy initialisation.
     await call(p.clients.sending.sendSms, { to: mobile(0), text: 'warm-up', idempotencyKey: 'warm', correlationId: '', callbackUrl: '', validitySeconds: 0 });
 
+    const batchCpu = startCpuMeter(p.processes);
     const batchTimes: number[] = [];
     for (let b = 0; b < BATCHES; b++) {
       const recipients = Array.from({ length: 10_000 }, (_, i) => ({ to: mobile(b * 10_000 + i), text: '', variables: { n: String(i) }, correlationId: '' }));
@@ -51,11 +53,13 @@ async function main() {
       process.stdout.write(`\r  SendBatch ${b + 1}/${BATCHES}: ${(10_000 / (batchTimes.at(-1)! / 1000)).toFixed(0)} recipients/s   `);
     }
     const batchTotal = batchTimes.reduce((a, b) => a + b, 0) / 1000;
+    const batchCpuUsed = batchCpu.stop();
     console.log();
 
     const latencies: number[] = [];
     let errors = 0;
     const total = RATE * SECONDS;
+    const smsCpu = startCpuMeter(p.processes);
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
@@ -72,6 +76,7 @@ async function main() {
     }
     await Promise.all(inFlight);
     const achieved = total / ((performance.now() - started) / 1000);
+    const smsCpuUsed = smsCpu.stop();
     console.log();
     latencies.sort((a, b) => a - b);
 
@@ -80,8 +85,10 @@ async function main() {
     console.log('  ──────────────────────────────────  ────────────────────');
     if (BATCHES > 0) console.log(`  SendBatch accepted and stored       ${((BATCHES * 10_000) / batchTotal).toFixed(0)} recipients/s (target ≥ 20,000)`);
     if (BATCHES > 0) console.log(`  SendBatch(10,000) latency min/max   ${ms(Math.min(...batchTimes))} / ${ms(Math.max(...batchTimes))}`);
+    if (BATCHES > 0) console.log(`  SendBatch CPU per 1,000 recipients  ${cpuPerUnit(batchCpuUsed, (BATCHES * 10_000) / 1000)}`);
     console.log(`  SendSms offered / achieved rate     ${RATE}/s / ${achieved.toFixed(0)}/s, ${errors} errors`);
     console.log(`  SendSms latency p50/p95/p99         ${ms(pct(latencies, 50))} / ${ms(pct(latencies, 95))} / ${ms(pct(latencies, 99))} (target p99 ≤ 15 ms)`);
+    console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
   } finally {
     await p.stop();
   }
