@@ -104,6 +104,33 @@ describe('acceptance rules on real Postgres', () => {
     await settle(who, { allowNationalNumbers: true });
     expect((await send(who, '(11) 98765-4321')).to).toBe(MOBILE);
     expect((await send(tenant(), '5511987654321')).to).toBe(MOBILE);
+    const inPortugal = tenant();
+    await settle(inPortugal, { allowNationalNumbers: true, defaultCountry: 'PT', allowedCountries: ['BR', 'PT'] });
+    expect((await send(inPortugal, '912 345 678')).to).toBe('+351912345678');
+  });
+
+  it('applies the checks to the number as read: a national number on the blocked list is refused', async () => {
+    const who = tenant();
+    await settle(who, { allowNationalNumbers: true });
+    await modifyBlockedNumbers(database.db, who, { add: [MOBILE], remove: [] });
+    const message = await send(who, '(11) 98765-4321');
+    expect(message).toMatchObject({ to: MOBILE, sentStatus: 203 });
+    // Not allowed, the same digits read as a country code (+11…): not the blocked number, and no valid mobile.
+    const strict = tenant();
+    await modifyBlockedNumbers(database.db, strict, { add: [MOBILE], remove: [] });
+    expect(await send(strict, '11987654321')).toMatchObject({ to: '+11987654321', sentStatus: 202 });
+  });
+
+  it('answers a repeated national-number request with the original message', async () => {
+    const who = tenant();
+    await settle(who, { allowNationalNumbers: true });
+    const request = { to: '(11) 98765-4321', text: 'oi', idempotencyKey: randomUUID(), correlationId: '', callbackUrl: '', validitySeconds: 0 };
+    const spy = spyReserve();
+    const deps = { db: database.db, ...singleSendPorts(database.db), router, reserve: spy.reserve, release: spy.release };
+    const first = await sendSms(deps, who, request);
+    const again = await sendSms(deps, who, request);
+    expect(again.id).toBe(first.id);
+    expect(spy.calls).toHaveLength(1);
   });
 
   // One store: the 20 land in one statement; a store each: 20 statements race on the index.

@@ -64,10 +64,10 @@ export async function sendSms(
 ): Promise<Message> {
   const input = validateSendInput(raw);
   const requestHash = hashRequest([input.to, input.text, input.correlationId, input.callbackUrl, input.validitySeconds]);
-  // Numbers given with their country code (nearly all) take one statement for every check;
-  // national numbers need the settings first, so they take the longer read.
+  // One statement reads every check (see read-checks.ts). A number given without its country
+  // code reads differently depending on the settings, so both readings are checked in it.
   const international = /^\s*(\+|00)/.test(input.to);
-  const checked = international ? await fastChecks(deps, principal, input) : await slowChecks(deps.db, principal, input);
+  const checked = international ? await fastChecks(deps, principal, input) : await nationalChecks(deps, principal, input);
   if (checked.replay) return answerReplay(checked.replay, requestHash);
   const draft = draftMessage({
     principal,
@@ -117,6 +117,26 @@ async function fastChecks(deps: { db: Db; checks: ChecksPort }, principal: UserP
   const checks = await deps.checks({ principal, idempotencyKey: input.idempotencyKey, to });
   if (checks.replay) return { replay: await findByKey(deps.db, principal.accountId, input.idempotencyKey) };
   return { settings: checks.settings, to, facts: checks.facts };
+}
+
+/**
+ * A number without a country code: read as international digits when the customer does not
+ * allow national numbers, or in their default country when they do. Both readings (Brazil, the
+ * default default) are checked together, in the same grouped statement, and the settings that
+ * come back pick one; a customer whose default country is another takes the longer read.
+ */
+async function nationalChecks(deps: { db: Db; checks: ChecksPort }, principal: UserPrincipal, input: { to: string; idempotencyKey: string }): Promise<Checked> {
+  const asDigits = toE164(input.to);
+  const asBrazilian = toE164(input.to, { defaultCountry: 'BR' });
+  const [digits, brazilian] = await Promise.all([
+    deps.checks({ principal, idempotencyKey: input.idempotencyKey, to: asDigits }),
+    deps.checks({ principal, idempotencyKey: input.idempotencyKey, to: asBrazilian }),
+  ]);
+  if (digits.replay) return { replay: await findByKey(deps.db, principal.accountId, input.idempotencyKey) };
+  const { settings } = digits;
+  if (!settings.allowNationalNumbers) return { settings, to: asDigits, facts: digits.facts };
+  if (settings.defaultCountry === 'BR') return { settings, to: asBrazilian, facts: brazilian.facts };
+  return slowChecks(deps.db, principal, input);
 }
 
 async function slowChecks(db: Db, principal: UserPrincipal, input: { to: string; idempotencyKey: string }): Promise<Checked> {
