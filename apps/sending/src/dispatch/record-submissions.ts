@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
 import type { MessageRow } from '../messages/message';
 import { messageSentEvent } from '../messages/message-sent-event';
+import { lockCarrierIds } from '../receipts/carrier-id-lock';
 import { receiptEvent, type ReceiptFacts } from '../receipts/receipt-event';
 import { messageSentStatus, stateOf } from './message-sent-status';
 
@@ -42,14 +43,7 @@ export async function recordSubmissions(db: Db, input: { parts: PartAnswer[]; fi
   return db.transaction(async (tx) => {
     const events: OutgoingEvent[] = [];
     const withId = input.parts.filter((p) => p.carrierMessageId);
-    if (withId.length > 0) {
-      // recordReceipts takes the same per-id locks for receipts it found no part for; a fixed
-      // order avoids deadlocks.
-      await tx.execute(sql`
-        select pg_advisory_xact_lock(hashtext(c), hashtext(m))
-        from (select c, m from unnest(${sql.param(withId.map((p) => p.carrier))}::text[], ${sql.param(withId.map((p) => p.carrierMessageId))}::text[]) as t(c, m)
-              order by hashtext(c), hashtext(m)) ordered`);
-    }
+    await lockCarrierIds(tx, withId);
     if (input.parts.length > 0) {
       await tx.execute(sql`
         insert into ${messageParts} (message_id, part, carrier, carrier_message_id, sent_status)

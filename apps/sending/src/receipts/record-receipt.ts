@@ -3,6 +3,7 @@ import { eachKey, uuidv7, type Db, type Tx } from '@sabia/db';
 import type { Context } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import { earlyReceipts, messageParts, messages, outbox } from '../db';
+import { carrierIdKey, lockCarrierIds } from './carrier-id-lock';
 import { receiptEvent, type ReceiptFacts } from './receipt-event';
 
 export interface IncomingReceipt {
@@ -21,29 +22,25 @@ export type ReceiptOutcome = 'announced' | 'parked';
  * when the part is recorded. Never dropped.
  *
  * A part once recorded stays recorded, so a receipt whose part is found needs no lock. Only the
- * ids not found are locked (recordSubmissions takes the same per-id locks, in the same order,
- * so neither side can miss the other) and looked up again before they are parked: the lookup
+ * ids not found are locked (lockCarrierIds, as recordSubmissions does, so neither side can miss
+ * the other) and looked up again before they are parked: the lookup
  * may have run while their submit was being recorded. Locking every id made the two recorders
  * take turns, each waiting for the other's whole batch.
  */
 export async function recordReceipts(db: Db, receipts: IncomingReceipt[]): Promise<ReceiptOutcome[]> {
   if (receipts.length === 0) return [];
   return db.transaction(async (tx) => {
-    const key = (carrier: string, id: string) => `${carrier}\u0000${id}`;
     const byKey = await findParts(tx, receipts);
-    const unknown = receipts.filter((r) => !byKey.has(key(r.carrier, r.carrierMessageId)));
+    const unknown = receipts.filter((r) => !byKey.has(carrierIdKey(r)));
     if (unknown.length > 0) {
-      await tx.execute(sql`
-        select pg_advisory_xact_lock(hashtext(c), hashtext(m))
-        from (select c, m from (select distinct c, m from unnest(${sql.param(unknown.map((r) => r.carrier))}::text[], ${sql.param(unknown.map((r) => r.carrierMessageId))}::text[]) as t(c, m)) d
-              order by hashtext(c), hashtext(m)) ordered`);
+      await lockCarrierIds(tx, unknown);
       for (const [k, found] of await findParts(tx, unknown)) byKey.set(k, found);
     }
     const events: OutgoingEvent[] = [];
     const parked: IncomingReceipt[] = [];
     const now = new Date();
     const outcomes = receipts.map((r): ReceiptOutcome => {
-      const f = byKey.get(key(r.carrier, r.carrierMessageId));
+      const f = byKey.get(carrierIdKey(r));
       if (!f) {
         parked.push(r);
         return 'parked';
@@ -75,7 +72,7 @@ async function findParts(tx: Tx, receipts: IncomingReceipt[]) {
       )}) as p`,
       sql`p.message_id = ${messages.id}`,
     );
-  return new Map(found.map((f) => [`${f.carrier}\u0000${f.carrierMessageId}`, f]));
+  return new Map(found.map((f) => [carrierIdKey(f), f]));
 }
 
 /** One receipt (tests and tools); the SMPP path goes through the ReceiptBatcher. */

@@ -1,3 +1,5 @@
+import { carrierIdKey, type CarrierId } from './carrier-id-lock';
+
 /**
  * The carrier ids this process has been given (submit_sm_resp) but not yet recorded: the
  * dispatcher records a batch's answers together, after its slowest message, and a fast
@@ -14,7 +16,7 @@ export class UnrecordedSubmissions {
 
   /** Tracks one answered submit until `recorded` settles (committed or failed alike). */
   track(carrier: string, carrierMessageId: string, recorded: Promise<void>): void {
-    const key = keyOf(carrier, carrierMessageId);
+    const key = carrierIdKey({ carrier, carrierMessageId });
     this.pending.set(key, recorded);
     recorded
       .finally(() => {
@@ -27,10 +29,10 @@ export class UnrecordedSubmissions {
    * Settles when every tracked submit among these ids is recorded (at once when none is), or
    * after `maxWaitMs`, whichever comes first.
    */
-  async recorded(ids: Array<{ carrier: string; carrierMessageId: string }>, maxWaitMs = 500): Promise<void> {
+  async recorded(ids: CarrierId[], maxWaitMs = 500): Promise<void> {
     const waits = new Set<Promise<void>>();
     for (const id of ids) {
-      const wait = this.pending.get(keyOf(id.carrier, id.carrierMessageId));
+      const wait = this.pending.get(carrierIdKey(id));
       if (wait) waits.add(wait);
     }
     if (waits.size === 0) return;
@@ -43,5 +45,3 @@ export class UnrecordedSubmissions {
     return this.pending.size;
   }
 }
-
-const keyOf = (carrier: string, id: string) => `${carrier}\u0000${id}`;

@@ -1,4 +1,3 @@
-import type { Tx } from '@sabia/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { statusHistory } from '../db';
 
@@ -12,16 +11,10 @@ export interface HistoryRow {
 }
 
 /**
- * Appends history rows in one statement, each column one array parameter: drizzle's
- * multi-row insert builds a parameter per cell, which at thousands of rows a second costs more
- * CPU than Postgres spends storing them.
+ * History rows as one INSERT (undefined for no rows), to fold into a bigger statement; each
+ * column one array parameter: drizzle's multi-row insert builds a parameter per cell, which at
+ * thousands of rows a second costs more CPU than Postgres spends storing them.
  */
-export async function insertHistory(tx: Tx, rows: HistoryRow[]): Promise<void> {
-  const statement = historyInsertSql(rows);
-  if (statement) await tx.execute(statement);
-}
-
-/** The INSERT itself (undefined for no rows), for folding into a bigger statement. */
 export function historyInsertSql(rows: HistoryRow[]): SQL | undefined {
   if (rows.length === 0) return undefined;
   const col = <T>(pick: (r: HistoryRow) => T) => sql.param(rows.map(pick));

@@ -91,16 +91,16 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
     const partsOfMessage = new Map<string, typeof known>();
     for (const k of known) partsOfMessage.set(k.messageId, [...(partsOfMessage.get(k.messageId) ?? []), k]);
     // The receipt a message's change is reported with: its latest one that recorded a part (a
-    // repeated final for a part already recorded changed nothing, so its stat is not the message's).
+    // repeated final for a part already recorded changed nothing, so its stat is not the
+    // message's). Of a batch's receipts for one part, the insert kept the first.
     const recordedNow = new Set(known.filter((k) => k.fresh).map((k) => `${k.messageId}/${k.part}`));
-    // Of a batch's receipts for one part, the first is the one recorded (the insert keeps the first).
-    const recordedBy = new Map<string, ReceiptFact>();
+    const reportedBy = new Map<string, ReceiptFact>();
+    const seen = new Set<string>();
     for (const f of finals) {
       const key = `${f.receipt.messageId}/${partOf(f.receipt)}`;
-      if (recordedNow.has(key) && !recordedBy.has(key)) recordedBy.set(key, f);
+      if (!seen.has(key) && recordedNow.has(key)) reportedBy.set(f.receipt.messageId, f);
+      seen.add(key);
     }
-    const reportedBy = new Map<string, ReceiptFact>();
-    for (const f of recordedBy.values()) reportedBy.set(f.receipt.messageId, f);
 
     const changes: Array<{ fact: ReceiptFact; next: number; at: Date }> = [];
     for (const latestFact of messages) {
