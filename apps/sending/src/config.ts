@@ -14,6 +14,13 @@ const schema = z.object({
   CARRIERS_FILE: z.string().min(1).default(SHIPPED_CARRIERS_FILE),
   /** Private networks callback URLs may name (see @sabia/config allowedNetworks); empty in production. */
   CALLBACK_ALLOWED_NETWORKS: allowedNetworks,
+  /**
+   * Single-part reservations billing makes ahead per account, subaccount, country and carrier,
+   * so a SendSms does not wait on billing (billing/reservation-pool.ts): the most held per key
+   * (0 turns the pool off), and how long one is held before it is released.
+   */
+  RESERVATION_POOL_MAX: z.coerce.number().int().min(0).max(10_000).default(256),
+  RESERVATION_POOL_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Sender id shown on handsets. */
   SMS_SOURCE_ADDR: z.string().default('SABIA'),
 });

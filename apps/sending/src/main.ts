@@ -6,6 +6,7 @@ import { runMain, runService } from '@sabia/runtime';
 import { AddressPolicy } from '@sabia/webhooks';
 import { join } from 'node:path';
 import { billingClient } from './billing/billing-client';
+import { ReservationPool } from './billing/reservation-pool';
 import { loadConfig } from './config';
 import { outbox } from './db';
 import { startDispatcher } from './dispatch/dispatcher';
@@ -37,7 +38,12 @@ export async function main() {
       const dispatcher = config.SENDING_DISPATCH
         ? await startDispatcher({ db, bus, router, binds, sourceAddr: config.SMS_SOURCE_ADDR, logger, unrecorded })
         : { stop: async () => undefined };
-      const billing = billingClient(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
+      const billingGrpc = billingClient(config.BILLING_GRPC_ADDR, config.AUTH_JWT_SECRET);
+      const pool = new ReservationPool(
+        { db, reserve: billingGrpc.reserve, reserveBatch: billingGrpc.reserveBatch, release: billingGrpc.release, logger },
+        { maxSize: config.RESERVATION_POOL_MAX, ttlMs: config.RESERVATION_POOL_TTL_SECONDS * 1000 },
+      ).start();
+      const billing = { ...billingGrpc, reserve: pool.reserve, takeReserved: pool.take.bind(pool) };
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,
@@ -51,6 +57,8 @@ export async function main() {
       return [
         { name: 'dispatcher', stop: () => dispatcher.stop() },
         { name: 'grpc', stop: () => grpc.shutdown() },
+        // After the API stopped taking sends, before the billing client closes.
+        { name: 'reservation pool', stop: () => pool.stop() },
         { name: 'smpp', stop: () => binds.stop() },
         { name: 'outbox relay', stop: () => relay.stop() },
         { name: 'billing client', stop: async () => billing.close() },

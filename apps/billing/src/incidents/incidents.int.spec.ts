@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTransfers } from '../ledger/list-transfers';
 import { reserve } from '../ledger/reserve';
-import { settleMessage } from '../ledger/settle';
+import { settleMessage, settleMessages } from '../ledger/settle';
 import { carriersOf, declareIncidentWindow } from './declare-window';
 import { incidentStatement } from './incident-statement';
 
@@ -50,6 +50,18 @@ describe('incident windows in billing', () => {
     const after = await reserveVia('vivo');
     await settle(after, 'post');
     expect(await kinds(after)).toEqual(['pending', 'post_pending']);
+  });
+
+  it('voids what was reserved before a window but answered inside it (a pooled reservation), and only that', async () => {
+    const early = await reserveVia('tim');
+    const alsoEarly = await reserveVia('tim');
+    await declareIncidentWindow(database.db, { incidentId: 'inc-2', startsAt: new Date(Date.now() + 60_000), endsAt: new Date(Date.now() + 120_000), componentIds: ['sms-tim'] });
+    const answeredInside = new Map([[early, new Date(Date.now() + 90_000)]]);
+    await database.db.transaction((tx) => settleMessages(tx, new Map([[early, 'post' as const]]), answeredInside));
+    expect(await kinds(early)).toEqual(['pending', 'void_pending']);
+    const answeredBefore = new Map([[alsoEarly, new Date()]]);
+    await database.db.transaction((tx) => settleMessages(tx, new Map([[alsoEarly, 'post' as const]]), answeredBefore));
+    expect(await kinds(alsoEarly)).toEqual(['pending', 'post_pending']);
   });
 
   it('reads carriers from components named sms-<carrier>; anything else covers every carrier', () => {

@@ -11,10 +11,13 @@ export type Decision = Settlement | ((part: number) => Settlement);
  * part of the given messages; each message's decision may differ per part. A settlement is a
  * transfer with a derived id and a unique pending_id, so the first settlement of a part wins
  * for ever: settling twice, or posting after a void, inserts nothing and changes no balance.
+ * A part reserved or answered (`answeredAt`, the first level's time) inside a declared incident
+ * window is voided: sending may reserve a message's id shortly before it accepts it (its
+ * reservation pool), so the reservation's own time alone could fall just before the window.
  * One statement reads the pendings, one inserts the settlements, one moves each account's
  * balances, whatever the number of messages. Returns the number of parts settled now.
  */
-export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): Promise<number> {
+export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, answeredAt?: ReadonlyMap<string, Date>): Promise<number> {
   if (decisions.size === 0) return 0;
   const pendings = await tx
     .select()
@@ -34,7 +37,8 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>): 
   const rows = pendings.map((pending) => {
     const decision = decisions.get(pending.messageId!)!;
     // Reserved inside a declared incident window: never posted, whatever the carrier said.
-    const incident = windowOf(windows, pending.createdAt, pending.carrier);
+    const answered = answeredAt?.get(pending.messageId!);
+    const incident = windowOf(windows, pending.createdAt, pending.carrier) ?? (answered && windowOf(windows, answered, pending.carrier));
     const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
     return { pending, action, incidentId: incident?.incidentId ?? null };
   });

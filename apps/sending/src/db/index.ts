@@ -7,6 +7,7 @@ export { messageParts } from './message-parts';
 export { messages } from './messages';
 export { optOuts } from './opt-outs';
 export { outbox } from './outbox';
+export { pooledReservations } from './pooled-reservations';
 export { portedNumbers } from './ported-numbers';
 export { processedEvents } from './processed-events';
 export { replies } from './replies';

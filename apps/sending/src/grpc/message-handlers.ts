@@ -45,7 +45,7 @@ export function messageHandlers(deps: { db: Db; billing: BillingPorts; router: R
   const single = singleSendPorts(db);
   return {
     sendSms: kit.unary(async (req: pb.SendSmsRequest, ctx) => {
-      const message = await sendSms({ db, ...single, router, urlPolicy, reserve: billing.reserve, release: billing.release }, userOf(ctx), req);
+      const message = await sendSms({ db, ...single, router, urlPolicy, reserve: billing.reserve, release: billing.release, takeReserved: billing.takeReserved }, userOf(ctx), req);
       raiseRefusal(message);
       return { message: toProto(message) };
     }),

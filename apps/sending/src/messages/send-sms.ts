@@ -45,6 +45,12 @@ export function quotaRefusal(answer: 'quota_blocked' | 'no_credit') {
 export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
 
 /**
+ * A message id billing reserved ahead for a message like this one (see billing/reservation-pool.ts),
+ * or undefined: then the send asks billing itself. The message is stored under the id it gets.
+ */
+export type TakeReservedPort = (key: Omit<Parameters<ReservePort>[0], 'messageId' | 'parts'>, parts: number) => string | undefined;
+
+/**
  * Accepts or refuses one SMS. Malformed input is INVALID_ARGUMENT and writes nothing.
  * Acceptance rules that fail store the message with the seed's code and reason (reported like
  * any other, never submitted or billed); an accepted message and its MessageAccepted event
@@ -58,7 +64,7 @@ export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
  * reserved and return the stored message.
  */
 export async function sendSms(
-  deps: { db: Db; checks: ChecksPort; store: StorePort; reserve: ReservePort; release: ReleasePort; router: Router; urlPolicy?: AddressPolicy },
+  deps: { db: Db; checks: ChecksPort; store: StorePort; reserve: ReservePort; release: ReleasePort; takeReserved?: TakeReservedPort; router: Router; urlPolicy?: AddressPolicy },
   principal: UserPrincipal,
   raw: SendSmsInput,
 ): Promise<Message> {
@@ -86,9 +92,16 @@ export async function sendSms(
   let reserved = false;
   if (!draft.refusal) {
     const { row } = draft;
-    const answer = await deps.reserve({ accountId: row.accountId, subaccountId: row.subaccountId, messageId: row.id, parts: row.parts, country: draft.country, carrier: row.carrier ?? '' });
-    if (answer === 'reserved') reserved = true;
-    else draft.refusal = quotaRefusal(answer);
+    const key = { accountId: row.accountId, subaccountId: row.subaccountId, country: draft.country, carrier: row.carrier ?? '' };
+    const pooled = deps.takeReserved?.(key, row.parts);
+    if (pooled) {
+      row.id = pooled;
+      reserved = true;
+    } else {
+      const answer = await deps.reserve({ ...key, messageId: row.id, parts: row.parts });
+      if (answer === 'reserved') reserved = true;
+      else draft.refusal = quotaRefusal(answer);
+    }
   }
   const releaseOurs = () => (reserved ? deps.release([draft.row.id]).catch(() => undefined) : undefined);
 

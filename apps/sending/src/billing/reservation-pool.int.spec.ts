@@ -1,0 +1,169 @@
+import type { UserPrincipal } from '@sabia/auth';
+import { createLogger } from '@sabia/logger';
+import { migratedDatabase, waitFor } from '@sabia/testing';
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pooledReservations } from '../db';
+import type { ReserveBatchPort } from '../messages/send-batch';
+import { sendSms, type ReservePort } from '../messages/send-sms';
+import { singleSendPorts } from '../messages/single-send-ports';
+import { loadCarrierConfig } from '../routing/carrier-config';
+import { createRouter } from '../routing/router';
+import { SHIPPED_CARRIERS_FILE } from '../routing/shipped-carriers';
+import { ReservationPool, type PoolOptions } from './reservation-pool';
+
+const router = createRouter(loadCarrierConfig(SHIPPED_CARRIERS_FILE));
+const logger = createLogger('test', 'silent');
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
+
+beforeAll(async () => {
+  database = await migratedDatabase('sending', join(__dirname, '../../drizzle'));
+});
+afterAll(() => database.drop());
+
+/** Billing as sending sees it: one part costs one unit of credit; what is released comes back. */
+function fakeBilling(credit = Number.POSITIVE_INFINITY) {
+  const held = new Map<string, { parts: number; key: string }>();
+  const asked: string[] = [];
+  const released: string[] = [];
+  let available = credit;
+  const take = (messageId: string, parts: number, key: string) => {
+    if (held.has(messageId)) return 'reserved' as const;
+    if (parts > available) return 'no_credit' as const;
+    available -= parts;
+    held.set(messageId, { parts, key });
+    return 'reserved' as const;
+  };
+  const keyOf = (i: { accountId: string; subaccountId: string; country: string; carrier: string }) => `${i.accountId}/${i.subaccountId}/${i.country}/${i.carrier}`;
+  const reserve: ReservePort = async (input) => (asked.push(input.messageId), take(input.messageId, input.parts, keyOf(input)));
+  const reserveBatch: ReserveBatchPort = async (input) => input.items.map((i) => take(i.messageId, i.parts, keyOf({ ...input, ...i })));
+  const release = async (ids: string[]) => {
+    for (const id of ids) {
+      const r = held.get(id);
+      if (!r) continue;
+      held.delete(id);
+      available += r.parts;
+      released.push(id);
+    }
+    return ids.length;
+  };
+  return { held, asked, released, reserve, reserveBatch, release, available: () => available };
+}
+
+function tenant(): UserPrincipal {
+  return { kind: 'user', accountId: `acc-${randomUUID()}`, subaccountId: 'main', userId: 'ana', role: 'administrador' };
+}
+
+function setUp(billing = fakeBilling(), opts: PoolOptions = { maxSize: 64, ttlMs: 60_000 }) {
+  const pool = new ReservationPool({ db: database.db, reserve: billing.reserve, reserveBatch: billing.reserveBatch, release: billing.release, logger }, opts);
+  const ports = singleSendPorts(database.db);
+  const send = (who: UserPrincipal, to: string, text = 'Olá') =>
+    sendSms({ db: database.db, ...ports, router, reserve: pool.reserve, release: billing.release, takeReserved: pool.take.bind(pool) }, who, {
+      to,
+      text,
+      idempotencyKey: randomUUID(),
+      correlationId: '',
+      callbackUrl: '',
+      validitySeconds: 0,
+    });
+  return { billing, pool, send };
+}
+
+const rowsOf = async (ids: string[]) =>
+  (await database.db.execute<{ id: string }>(sql`select id::text from ${pooledReservations} where id = any(${sql.param(ids)}::uuid[])`)).rows.map((r) => r.id);
+
+const VIVO = '+5511987654321';
+const CLARO = '+5521961239002';
+
+describe('reservation pool', () => {
+  it('after one send billing reserved, the next sends of that key take ids billing reserved ahead, each once', async () => {
+    const { billing, pool, send } = setUp();
+    const who = tenant();
+    const first = await send(who, VIVO);
+    expect(billing.asked).toEqual([first.id]);
+    await waitFor(async () => (pool.held() > 0 ? true : undefined), 'the pool to fill');
+    const pooled = [...billing.held.keys()].filter((id) => id !== first.id);
+    expect(await rowsOf(pooled)).toHaveLength(pooled.length); // durable before anything takes them
+
+    const next = await Promise.all([send(who, VIVO), send(who, '+5511987654322')]);
+    expect(billing.asked).toEqual([first.id]); // billing was not asked again
+    expect(next.map((m) => m.id).every((id) => pooled.includes(id))).toBe(true);
+    expect(next[0]!.id).not.toBe(next[1]!.id);
+    expect(next.map((m) => m.sentStatus)).toEqual([null, null]);
+    // Another key (carrier) is never served from this one.
+    const other = await send(who, CLARO);
+    expect(billing.asked).toEqual([first.id, other.id]);
+  });
+
+  it('serves no multi-part message and no refused one from the pool', async () => {
+    const { billing, pool, send } = setUp();
+    const who = tenant();
+    await send(who, VIVO);
+    await waitFor(async () => (pool.held() > 0 ? true : undefined), 'the pool to fill');
+    const held = pool.held();
+    const long = await send(who, VIVO, 'x'.repeat(200));
+    expect(long.parts).toBe(2);
+    expect(billing.asked).toContain(long.id);
+    const refused = await send(who, '+5511123');
+    expect(refused.sentStatus).toBe(202);
+    expect(pool.held()).toBe(held);
+  });
+
+  it('never lets credit it holds refuse a send: exactly as many sends are accepted as the credit pays for', async () => {
+    const { billing, pool, send } = setUp(fakeBilling(5));
+    const who = tenant();
+    await send(who, VIVO); // 1 of 5, and the pool takes the other 4 for Vivo
+    await waitFor(async () => (pool.held() === 4 ? true : undefined), 'the pool to hold the rest');
+    expect(billing.available()).toBe(0);
+    // Claro: billing refuses at first (the credit sits in Vivo's pool), the pool gives it back, billing is asked again.
+    const claro = [];
+    for (let i = 0; i < 5; i++) claro.push(await send(who, CLARO));
+    expect(billing.released.length).toBeGreaterThanOrEqual(4);
+    expect(claro.slice(0, 4).map((m) => m.sentStatus)).toEqual([null, null, null, null]);
+    expect(claro[4]!.sentStatus).toBe(215);
+    expect(claro[4]!.refusalReason).toMatch(/not enough credit \(201\)/);
+    expect(billing.available()).toBe(0);
+  });
+
+  it('releases what it held past the TTL and never hands it out', async () => {
+    const { billing, pool, send } = setUp(fakeBilling(), { maxSize: 64, ttlMs: 200 });
+    const who = tenant();
+    await send(who, VIVO);
+    await waitFor(async () => (pool.held() > 0 ? true : undefined), 'the pool to fill');
+    const pooled = [...billing.held.keys()].slice(1);
+    await new Promise((r) => setTimeout(r, 250));
+    const late = await send(who, VIVO);
+    expect(pooled).not.toContain(late.id);
+    await waitFor(async () => (pooled.every((id) => billing.released.includes(id)) ? true : undefined), 'the stale ones released');
+    expect(await rowsOf(pooled)).toEqual([]);
+  });
+
+  it('releases everything it holds when it stops', async () => {
+    const { billing, pool, send } = setUp();
+    await send(tenant(), VIVO);
+    await waitFor(async () => (pool.held() > 0 ? true : undefined), 'the pool to fill');
+    const pooled = [...billing.held.keys()].slice(1);
+    await pool.stop();
+    expect(billing.released.sort()).toEqual(pooled.sort());
+    expect(await rowsOf(pooled)).toEqual([]);
+  });
+
+  it('after a crash, releases the leftovers no message took and only those', async () => {
+    const { billing, pool, send } = setUp();
+    const who = tenant();
+    const taken = await send(who, VIVO);
+    const [untaken, recent] = [randomUUID(), randomUUID()];
+    const old = new Date(Date.now() - 60 * 60_000);
+    await database.db.insert(pooledReservations).values([
+      { id: taken.id, accountId: who.accountId, createdAt: old },
+      { id: untaken, accountId: who.accountId, createdAt: old },
+      { id: recent, accountId: who.accountId },
+    ]);
+    for (const id of [untaken, recent]) await billing.reserve({ accountId: who.accountId, subaccountId: 'main', messageId: id, parts: 1, country: 'BR', carrier: 'vivo' });
+    await pool.releaseLeftovers();
+    expect(billing.released).toEqual([untaken]);
+    expect(await rowsOf([taken.id, untaken, recent])).toEqual([recent]);
+  });
+});
