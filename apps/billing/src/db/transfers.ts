@@ -34,6 +34,12 @@ export const transfers = billing.table(
     incidentId: text('incident_id'),
     /** The quota account (customer_quota) this part used one unit of, when the account has a quota. */
     quotaAccountId: text('quota_account_id'),
+    /**
+     * A reservation made ahead (sending's pool) is taken by a message at some time between its
+     * creation and this; incident windows meeting that span make it unbillable. Null: the
+     * message was accepted when it was reserved.
+     */
+    usableUntil: timestamp('usable_until', { withTimezone: true }),
     /** A pending transfer not settled by then is voided (see ledger/settle.ts). */
     timeoutAt: timestamp('timeout_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

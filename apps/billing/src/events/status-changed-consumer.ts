@@ -36,13 +36,8 @@ export function startStatusChangedConsumer(db: Db, bus: Bus, logger: Logger) {
       await db.transaction(async (tx) => {
         const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, firstLevels.map((c) => c.id));
         const decisions = new Map<string, Decision>();
-        const answeredAt = new Map<string, Date>();
-        for (const c of firstLevels) {
-          if (!fresh.has(c.id)) continue;
-          decisions.set(c.change.messageId, decisionOf(c.change));
-          if (c.change.at) answeredAt.set(c.change.messageId, c.change.at);
-        }
-        const parts = await settleMessages(tx, decisions, answeredAt);
+        for (const c of firstLevels) if (fresh.has(c.id)) decisions.set(c.change.messageId, decisionOf(c.change));
+        const parts = await settleMessages(tx, decisions);
         logger.debug({ messages: decisions.size, parts }, 'reservations settled');
       });
       return events.map(() => 'ok' as const);

@@ -103,6 +103,7 @@ export function billingService(db: Db, config: BillingConfig, kit: HandlerKit, b
         })(),
         currency: await currencyOf(req.accountId),
         timeoutAt: new Date(Date.now() + config.PENDING_TIMEOUT_HOURS * 3600_000),
+        usableUntil: req.useWithinSeconds > 0 ? new Date(Date.now() + req.useWithinSeconds * 1000) : undefined,
       });
       return {
         outcomes: outcomes.map((o) => OUTCOMES[o]),

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTransfers } from '../ledger/list-transfers';
 import { reserve } from '../ledger/reserve';
-import { settleMessage, settleMessages } from '../ledger/settle';
+import { release } from '../ledger/release';
+import { reserveBatch } from '../ledger/reserve-batch';
+import { settleMessage } from '../ledger/settle';
 import { carriersOf, declareIncidentWindow } from './declare-window';
 import { incidentStatement } from './incident-statement';
 
@@ -52,16 +54,26 @@ describe('incident windows in billing', () => {
     expect(await kinds(after)).toEqual(['pending', 'post_pending']);
   });
 
-  it('voids what was reserved before a window but answered inside it (a pooled reservation), and only that', async () => {
-    const early = await reserveVia('tim');
-    const alsoEarly = await reserveVia('tim');
-    await declareIncidentWindow(database.db, { incidentId: 'inc-2', startsAt: new Date(Date.now() + 60_000), endsAt: new Date(Date.now() + 120_000), componentIds: ['sms-tim'] });
-    const answeredInside = new Map([[early, new Date(Date.now() + 90_000)]]);
-    await database.db.transaction((tx) => settleMessages(tx, new Map([[early, 'post' as const]]), answeredInside));
-    expect(await kinds(early)).toEqual(['pending', 'void_pending']);
-    const answeredBefore = new Map([[alsoEarly, new Date()]]);
-    await database.db.transaction((tx) => settleMessages(tx, new Map([[alsoEarly, 'post' as const]]), answeredBefore));
-    expect(await kinds(alsoEarly)).toEqual(['pending', 'post_pending']);
+  it('voids a reservation made ahead whose message may have been accepted inside a window, and counts only taken ones', async () => {
+    const ahead = async (usableUntil: Date) => {
+      const messageId = randomUUID();
+      await reserveBatch(database.db, { tenantId: 'inc', items: [{ messageId, parts: 1, partPrice: 5n, priceId: 't', carrier: 'tim', country: 'BR' }], currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000), usableUntil });
+      return messageId;
+    };
+    const soon = new Date(Date.now() + 30_000);
+    const usedBeforeIt = await ahead(new Date(Date.now() + 10_000));
+    const taken = await ahead(soon);
+    const neverTaken = await ahead(soon);
+    // Reserved before the window starts, but taken up to 30 s later: the window starts in 20 s.
+    // Billing cannot tell which of them a message took, so the declaration leaves them be.
+    expect(await declareIncidentWindow(database.db, { incidentId: 'inc-2', startsAt: new Date(Date.now() + 20_000), endsAt: new Date(Date.now() + 120_000), componentIds: ['sms-tim'] })).toBe(0);
+    await settle(taken, 'post'); // the carrier's answer: its message may have been accepted inside
+    expect(await kinds(taken)).toEqual(['pending', 'void_pending']);
+    await settle(usedBeforeIt, 'post'); // taken 10 s from now at the latest: before the window
+    expect(await kinds(usedBeforeIt)).toEqual(['pending', 'post_pending']);
+    await release(database.db, [neverTaken]); // sending gives back what no message took
+    expect(await kinds(neverTaken)).toEqual(['pending', 'void_pending']);
+    expect(await incidentStatement(database.db, 'inc', 'inc-2')).toEqual([{ currency: 'BRL', messages: 1n, parts: 1n, amount: 5n }]);
   });
 
   it('reads carriers from components named sms-<carrier>; anything else covers every carrier', () => {

@@ -33,7 +33,7 @@ interface PendingTransfer {
  */
 export async function reserveBatch(
   db: Db,
-  input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string },
+  input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string; usableUntil?: Date },
 ): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
   if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
   if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
@@ -83,8 +83,9 @@ export async function reserveBatch(
     if (rows.length > 0) {
       // One statement through unnest: per-cell parameters would cost more CPU than the insert.
       await tx.execute(sql`
-        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, price_id, quota_account_id, carrier, subaccount_id, channel, country)
-        select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz, price_id,
+        insert into ${transfers} (id, tenant_id, debit_account_id, credit_account_id, amount, currency, kind, message_id, part, timeout_at, usable_until, price_id, quota_account_id, carrier, subaccount_id, channel, country)
+        select id, ${input.tenantId}, ${customerId}, ${revenueId}, amount, ${input.currency}, 'pending', message_id, part, ${input.timeoutAt.toISOString()}::timestamptz,
+               ${input.usableUntil?.toISOString() ?? null}::timestamptz, price_id,
                ${quotaRoom === undefined ? null : input.quotaAccountId!}::text, carrier, ${input.subaccountId ?? ''}, 'sms', country
         from unnest(${sql.param(rows.map((r) => r.id))}::text[], ${sql.param(rows.map((r) => r.messageId))}::text[],
                     ${sql.param(rows.map((r) => r.part))}::integer[], ${sql.param(rows.map((r) => r.amount.toString()))}::bigint[],

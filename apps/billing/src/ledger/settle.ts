@@ -11,13 +11,13 @@ export type Decision = Settlement | ((part: number) => Settlement);
  * part of the given messages; each message's decision may differ per part. A settlement is a
  * transfer with a derived id and a unique pending_id, so the first settlement of a part wins
  * for ever: settling twice, or posting after a void, inserts nothing and changes no balance.
- * A part reserved or answered (`answeredAt`, the first level's time) inside a declared incident
- * window is voided: sending may reserve a message's id shortly before it accepts it (its
- * reservation pool), so the reservation's own time alone could fall just before the window.
+ * A part reserved inside a declared incident window is voided; one reserved ahead (sending's
+ * pool) when the span in which its message was accepted meets the window. A release (the
+ * message will never be sent) is a plain void, never put down to an incident.
  * One statement reads the pendings, one inserts the settlements, one moves each account's
  * balances, whatever the number of messages. Returns the number of parts settled now.
  */
-export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, answeredAt?: ReadonlyMap<string, Date>): Promise<number> {
+export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, opts: { released?: boolean } = {}): Promise<number> {
   if (decisions.size === 0) return 0;
   const pendings = await tx
     .select()
@@ -32,13 +32,12 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, a
     )
     .orderBy(transfers.messageId, transfers.part);
   if (pendings.length === 0) return 0;
-  const windows = await tx.select().from(incidentWindows);
+  const windows = opts.released ? [] : await tx.select().from(incidentWindows);
   const byAccountUnits = new Map<string, { pending: bigint; posted: bigint }>();
   const rows = pendings.map((pending) => {
     const decision = decisions.get(pending.messageId!)!;
     // Reserved inside a declared incident window: never posted, whatever the carrier said.
-    const answered = answeredAt?.get(pending.messageId!);
-    const incident = windowOf(windows, pending.createdAt, pending.carrier) ?? (answered && windowOf(windows, answered, pending.carrier));
+    const incident = opts.released ? undefined : windowOf(windows, pending.createdAt, pending.carrier, pending.usableUntil);
     const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
     return { pending, action, incidentId: incident?.incidentId ?? null };
   });
@@ -85,10 +84,15 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, a
 
 type Window = typeof incidentWindows.$inferSelect;
 
-/** The declared incident window a reservation made at `at` through `carrier` falls in, if any. */
-export function windowOf(windows: readonly Window[], at: Date, carrier: string | null): Window | undefined {
+/**
+ * The declared incident window a reservation made at `at` through `carrier` falls in, if any.
+ * One made ahead was taken by its message some time up to `usableUntil`: any window meeting
+ * that span counts (at its edges a message may go unbilled; inside it none is ever billed).
+ */
+export function windowOf(windows: readonly Window[], at: Date, carrier: string | null, usableUntil?: Date | null): Window | undefined {
+  const last = usableUntil ?? at;
   return windows.find(
-    (w) => at >= w.startsAt && (w.endsAt === null || at < w.endsAt) && (w.carriers.length === 0 || (carrier !== null && w.carriers.includes(carrier))),
+    (w) => last >= w.startsAt && (w.endsAt === null || at < w.endsAt) && (w.carriers.length === 0 || (carrier !== null && w.carriers.includes(carrier))),
   );
 }
 

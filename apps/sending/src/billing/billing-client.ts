@@ -42,7 +42,7 @@ export function billingClient(address: string, secret: string) {
   };
 
   const reserveBatch: ReserveBatchPort = async (input) => {
-    const res = await call(client.reserveBatch, input, input.items.length > 100 ? 15_000 : 3_000);
+    const res = await call(client.reserveBatch, { ...input, useWithinSeconds: input.useWithinSeconds ?? 0 }, input.items.length > 100 ? 15_000 : 3_000);
     return res.outcomes.map(outcome);
   };
   const reserveOne: ReservePort = async (input) => outcome((await call(client.reserve, input)).outcome);

@@ -23,10 +23,14 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
+const rowsOf = async (ids: string[]) =>
+  (await database.db.execute<{ id: string }>(sql`select id::text from ${pooledReservations} where id = any(${sql.param(ids)}::uuid[])`)).rows.map((r) => r.id);
+
 /** Billing as sending sees it: one part costs one unit of credit; what is released comes back. */
-function fakeBilling(credit = Number.POSITIVE_INFINITY) {
+function fakeBilling(credit = Number.POSITIVE_INFINITY, opts: { batchDelayMs?: number } = {}) {
   const held = new Map<string, { parts: number; key: string }>();
   const asked: string[] = [];
+  const batches: Array<{ useWithinSeconds?: number; ids: string[]; recordedFirst: number }> = [];
   const released: string[] = [];
   let available = credit;
   const take = (messageId: string, parts: number, key: string) => {
@@ -38,7 +42,12 @@ function fakeBilling(credit = Number.POSITIVE_INFINITY) {
   };
   const keyOf = (i: { accountId: string; subaccountId: string; country: string; carrier: string }) => `${i.accountId}/${i.subaccountId}/${i.country}/${i.carrier}`;
   const reserve: ReservePort = async (input) => (asked.push(input.messageId), take(input.messageId, input.parts, keyOf(input)));
-  const reserveBatch: ReserveBatchPort = async (input) => input.items.map((i) => take(i.messageId, i.parts, keyOf({ ...input, ...i })));
+  const reserveBatch: ReserveBatchPort = async (input) => {
+    const ids = input.items.map((i) => i.messageId);
+    batches.push({ useWithinSeconds: input.useWithinSeconds, ids, recordedFirst: (await rowsOf(ids)).length });
+    if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
+    return input.items.map((i) => take(i.messageId, i.parts, keyOf({ ...input, ...i })));
+  };
   const release = async (ids: string[]) => {
     for (const id of ids) {
       const r = held.get(id);
@@ -49,7 +58,7 @@ function fakeBilling(credit = Number.POSITIVE_INFINITY) {
     }
     return ids.length;
   };
-  return { held, asked, released, reserve, reserveBatch, release, available: () => available };
+  return { held, asked, batches, released, reserve, reserveBatch, release, available: () => available };
 }
 
 function tenant(): UserPrincipal {
@@ -71,8 +80,6 @@ function setUp(billing = fakeBilling(), opts: PoolOptions = { maxSize: 64, ttlMs
   return { billing, pool, send };
 }
 
-const rowsOf = async (ids: string[]) =>
-  (await database.db.execute<{ id: string }>(sql`select id::text from ${pooledReservations} where id = any(${sql.param(ids)}::uuid[])`)).rows.map((r) => r.id);
 
 const VIVO = '+5511987654321';
 const CLARO = '+5521961239002';
@@ -85,13 +92,17 @@ describe('reservation pool', () => {
     expect(billing.asked).toEqual([first.id]);
     await waitFor(async () => (pool.held() > 0 ? true : undefined), 'the pool to fill');
     const pooled = [...billing.held.keys()].filter((id) => id !== first.id);
-    expect(await rowsOf(pooled)).toHaveLength(pooled.length); // durable before anything takes them
+    // Recorded before billing was asked (a crash in between leaves them to the leftover sweep), and
+    // billing told how long one may wait for its message: the TTL and the store's slack.
+    expect(billing.batches).toEqual([{ useWithinSeconds: 65, ids: pooled, recordedFirst: pooled.length }]);
 
     const next = await Promise.all([send(who, VIVO), send(who, '+5511987654322')]);
     expect(billing.asked).toEqual([first.id]); // billing was not asked again
     expect(next.map((m) => m.id).every((id) => pooled.includes(id))).toBe(true);
     expect(next[0]!.id).not.toBe(next[1]!.id);
     expect(next.map((m) => m.sentStatus)).toEqual([null, null]);
+    // The store deleted the pool rows of the ids it used; the rest wait to be taken or released.
+    expect((await rowsOf(pooled)).sort()).toEqual(pooled.filter((id) => !next.some((m) => m.id === id)).sort());
     // Another key (carrier) is never served from this one.
     const other = await send(who, CLARO);
     expect(billing.asked).toEqual([first.id, other.id]);
@@ -112,19 +123,42 @@ describe('reservation pool', () => {
   });
 
   it('never lets credit it holds refuse a send: exactly as many sends are accepted as the credit pays for', async () => {
-    const { billing, pool, send } = setUp(fakeBilling(5));
+    const { billing, pool, send } = setUp(fakeBilling(9));
     const who = tenant();
-    await send(who, VIVO); // 1 of 5, and the pool takes the other 4 for Vivo
-    await waitFor(async () => (pool.held() === 4 ? true : undefined), 'the pool to hold the rest');
+    await send(who, VIVO); // 1 of 9, and the pool takes the other 8 for Vivo
+    await waitFor(async () => (pool.held() === 8 ? true : undefined), 'the pool to hold the rest');
     expect(billing.available()).toBe(0);
     // Claro: billing refuses at first (the credit sits in Vivo's pool), the pool gives it back, billing is asked again.
     const claro = [];
-    for (let i = 0; i < 5; i++) claro.push(await send(who, CLARO));
-    expect(billing.released.length).toBeGreaterThanOrEqual(4);
-    expect(claro.slice(0, 4).map((m) => m.sentStatus)).toEqual([null, null, null, null]);
-    expect(claro[4]!.sentStatus).toBe(215);
-    expect(claro[4]!.refusalReason).toMatch(/not enough credit \(201\)/);
+    for (let i = 0; i < 9; i++) claro.push(await send(who, CLARO));
+    expect(billing.released.length).toBeGreaterThanOrEqual(8);
+    expect(claro.slice(0, 8).every((m) => m.sentStatus === null)).toBe(true);
+    expect(claro[8]!.sentStatus).toBe(215);
+    expect(claro[8]!.refusalReason).toMatch(/not enough credit \(201\)/);
     expect(billing.available()).toBe(0);
+    expect(pool.held()).toBe(0);
+  });
+
+  it('holds nothing for an account billing could not fully grant a refill', async () => {
+    const { billing, pool, send } = setUp(fakeBilling(3));
+    const who = tenant();
+    await send(who, VIVO);
+    await waitFor(async () => (billing.released.length === 2 ? true : undefined), 'the partial grant given back');
+    expect(pool.held()).toBe(0);
+    expect(billing.available()).toBe(2);
+    const more = [await send(who, VIVO), await send(who, VIVO), await send(who, VIVO)];
+    expect(more.map((m) => m.sentStatus)).toEqual([null, null, 215]);
+  });
+
+  it('gives a SendBatch the same second chance when pooled credit stood in its way', async () => {
+    const { billing, pool, send } = setUp(fakeBilling(9));
+    const who = tenant();
+    await send(who, VIVO);
+    await waitFor(async () => (pool.held() === 8 ? true : undefined), 'the pool to hold the rest');
+    const items = [randomUUID(), randomUUID(), randomUUID()].map((messageId) => ({ messageId, parts: 2, country: 'BR', carrier: 'claro' }));
+    expect(await pool.reserveBatch({ accountId: who.accountId, subaccountId: 'main', items })).toEqual(['reserved', 'reserved', 'reserved']);
+    expect(billing.released).toHaveLength(8);
+    expect(billing.available()).toBe(2);
   });
 
   it('releases what it held past the TTL and never hands it out', async () => {
@@ -148,6 +182,15 @@ describe('reservation pool', () => {
     await pool.stop();
     expect(billing.released.sort()).toEqual(pooled.sort());
     expect(await rowsOf(pooled)).toEqual([]);
+  });
+
+  it('releases, when it stops, also what a refill on its way brings back', async () => {
+    const { billing, pool, send } = setUp(fakeBilling(Number.POSITIVE_INFINITY, { batchDelayMs: 200 }));
+    const first = await send(tenant(), VIVO);
+    await pool.stop();
+    const pooled = [...billing.held.keys()].filter((id) => id !== first.id);
+    expect(pooled).toEqual([]);
+    expect(billing.released).toHaveLength(8);
   });
 
   it('after a crash, releases the leftovers no message took and only those', async () => {

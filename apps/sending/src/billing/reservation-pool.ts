@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { messages, pooledReservations } from '../db';
 import type { ReserveBatchPort } from '../messages/send-batch';
 import type { ReleasePort, ReservePort } from '../messages/send-sms';
+import { nextQuotaMonth } from './quota-month';
 
 type ReserveInput = Parameters<ReservePort>[0];
 /** What a pooled reservation must match: who pays, and what one part costs (country, carrier). */
@@ -19,34 +20,42 @@ export interface PoolOptions {
 
 interface Lane {
   key: PoolKey;
-  ready: Array<{ id: string; at: number }>;
+  /** Oldest first; each usable until `until` (its TTL, or the end of its quota month if sooner). */
+  ready: Array<{ id: string; until: number }>;
   /** How many this lane tries to hold: doubles when takes find it empty, halves when reservations expire unused. */
   target: number;
   refilling?: Promise<void>;
   /** The target already grew since the last refill landed. */
   grown?: boolean;
-  /** Billing refused a refill (quota or credit): no new one before this time; single sends ask billing themselves. */
+  /** Billing refused (quota or credit), or the account's credit is being given back: no refill before this time. */
   refusedUntil: number;
 }
 
 const MIN_TARGET = 8;
+/** Billing is told a pooled id may be taken this much later than the TTL says (the store that follows a take). */
+const STORE_SLACK_SECONDS = 5;
 /** A crashed process's reservations are released this long after they could last have been taken. */
-const LEFTOVER_MARGIN_MS = 5 * 60_000;
+const LEFTOVER_MARGIN = '5 minutes';
+/** Ids per Release call: one account's, so a release locks one account row, briefly. */
+const RELEASE_CHUNK = 500;
 
 /**
  * Single-part reservations made ahead, per account, subaccount, country and carrier, so that a
  * SendSms that passed its checks does not wait on billing: it takes a message id that billing
  * already reserved (one part at the price in force, counted against the month's quota) and the
  * message is stored under that id. Billing's ledger does not change: every message still has its
- * own pending transfer, posted or voided by the carrier's answer, exactly once.
+ * own pending transfer, posted or voided by the carrier's answer, exactly once. Billing is told
+ * how long an id may wait to be taken, so an incident window meeting that span makes it unbillable.
  *
  * A pool fills in the background after a single send to its key was reserved the ordinary way,
- * with one ReserveBatch, and grows with demand. What it holds is released after `ttlMs` (so a new
- * price or a new month is in force within that time), at shutdown, and, after a crash, by the
- * leftover sweep: ids are written to pooled_reservations before billing reserves them, and one no
- * message took is released. Credit held here is never what refuses a send: when billing refuses
- * a send for quota or credit and this account holds pooled reservations, they are released and
- * the reservation is tried once more.
+ * with one ReserveBatch, and grows with demand. What it holds is released after `ttlMs` or at the
+ * end of the São Paulo month it was counted in (so a new price or a new month's quota applies
+ * within that time), at shutdown, and, after a crash, by the leftover sweep: ids are written to
+ * pooled_reservations before billing reserves them, the store deletes the row of the id it used,
+ * and a row left long after its TTL is released. Credit this process holds never refuses a send:
+ * when billing refuses a SendSms or part of a SendBatch for quota or credit while this account
+ * holds pooled reservations here, they are released and billing is asked once more. (Another
+ * replica's pool is not asked: it gives its credit back within the TTL.)
  */
 export class ReservationPool {
   private readonly lanes = new Map<string, Lane>();
@@ -76,11 +85,9 @@ export class ReservationPool {
     if (parts !== 1 || this.opts.maxSize === 0) return undefined;
     const lane = this.lanes.get(keyOf(key));
     if (!lane) return undefined;
-    const fresh = Date.now() - this.opts.ttlMs;
-    let stale = 0;
-    while (stale < lane.ready.length && lane.ready[stale]!.at < fresh) stale++;
+    const stale = this.staleCount(lane, Date.now());
     // Out of the caller's way: it goes on (with billing, if nothing fresh is left) while these are given back.
-    if (stale > 0) void this.releaseIds(this.expire(lane, stale)).catch((err) => this.deps.logger.warn({ err }, 'releasing expired pooled reservations failed; the leftover sweep retries'));
+    if (stale > 0) void this.releaseIds(lane.key.accountId, this.expire(lane, stale)).catch((err) => this.warnRelease(err));
     const taken = lane.ready.shift();
     // Found empty: it should hold more (once per refill, however many calls found it empty meanwhile).
     if (!taken && !lane.grown) {
@@ -98,16 +105,18 @@ export class ReservationPool {
   readonly reserve: ReservePort = async (input) => {
     let answer = await this.deps.reserve(input);
     if (answer !== 'reserved' && (await this.releaseAccount(input.accountId)) > 0) answer = await this.deps.reserve(input);
-    if (answer === 'reserved' && input.parts === 1 && this.opts.maxSize > 0 && !this.stopped) {
-      const id = keyOf(input);
-      let lane = this.lanes.get(id);
-      if (!lane) {
-        lane = { key: { accountId: input.accountId, subaccountId: input.subaccountId, country: input.country, carrier: input.carrier }, ready: [], target: MIN_TARGET, refusedUntil: 0 };
-        this.lanes.set(id, lane);
-      }
-      this.refill(lane);
-    }
+    if (answer === 'reserved' && input.parts === 1 && this.opts.maxSize > 0 && !this.stopped) this.refill(this.laneFor(input));
     return answer;
+  };
+
+  /** Billing's batch reservation, with the same second chance for what it refused while this account held pooled credit. */
+  readonly reserveBatch: ReserveBatchPort = async (input) => {
+    const answers = await this.deps.reserveBatch(input);
+    const refused = input.items.flatMap((item, i) => (answers[i] === 'reserved' ? [] : [i]));
+    if (refused.length === 0 || (await this.releaseAccount(input.accountId)) === 0) return answers;
+    const again = await this.deps.reserveBatch({ ...input, items: refused.map((i) => input.items[i]!) });
+    refused.forEach((i, n) => (answers[i] = again[n]!));
+    return answers;
   };
 
   /** Releases everything held (shutdown: billing gets the credit and quota back at once). */
@@ -115,45 +124,70 @@ export class ReservationPool {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await Promise.all([...this.lanes.values()].map((lane) => lane.refilling));
-    await this.releaseIds([...this.lanes.values()].flatMap((lane) => lane.ready.splice(0).map((r) => r.id)));
+    for (const lane of this.lanes.values()) await this.releaseIds(lane.key.accountId, lane.ready.splice(0).map((r) => r.id));
   }
 
-  /** Reservations held now, per key (tests, diagnostics). */
+  /** Reservations held now (tests, diagnostics). */
   held(): number {
     let n = 0;
     for (const lane of this.lanes.values()) n += lane.ready.length;
     return n;
   }
 
-  /** Releases what has been held longer than the TTL. */
+  /** Releases what is past its TTL or its month. */
   async releaseExpired(): Promise<number> {
-    const fresh = Date.now() - this.opts.ttlMs;
-    const ids: string[] = [];
+    const now = Date.now();
+    let released = 0;
     for (const [key, lane] of this.lanes) {
-      let n = 0;
-      while (n < lane.ready.length && lane.ready[n]!.at < fresh) n++;
-      if (n > 0) ids.push(...this.expire(lane, n));
+      const stale = this.staleCount(lane, now);
+      if (stale > 0) {
+        released += stale;
+        await this.releaseIds(lane.key.accountId, this.expire(lane, stale));
+      }
       // A key nobody sends to any more is forgotten; its next single send starts it again.
       if (lane.ready.length === 0 && !lane.refilling && lane.target === MIN_TARGET) this.lanes.delete(key);
     }
-    await this.releaseIds(ids);
-    return ids.length;
+    return released;
   }
 
   /**
-   * After a crash: pooled ids old enough that no process can still hand them out. The ones no
-   * message took are released in billing; every such row is then deleted.
+   * After a crash: pooled ids old enough that no process can still hand them out (by the
+   * database's clock, the one that stamped them). The store deletes the row of every id it
+   * used, so what is left was never taken; the message check guards a row a crash left behind.
    */
-  async releaseLeftovers(now = Date.now()): Promise<number> {
-    const cutoff = new Date(now - this.opts.ttlMs - LEFTOVER_MARGIN_MS).toISOString();
-    const rows = await this.deps.db.execute<{ id: string; taken: boolean }>(sql`
-      select r.id::text, exists(select 1 from ${messages} m where m.id = r.id) as taken
-      from ${pooledReservations} r where r.created_at < ${cutoff}::timestamptz order by r.created_at limit 5000`);
-    if (rows.rows.length === 0) return 0;
-    const untaken = rows.rows.filter((r) => !r.taken).map((r) => r.id);
-    if (untaken.length > 0) await this.deps.release(untaken);
-    await this.forget(rows.rows.map((r) => r.id));
-    return untaken.length;
+  async releaseLeftovers(): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const rows = await this.deps.db.execute<{ id: string; account_id: string; taken: boolean }>(sql`
+        select r.id::text, r.account_id, exists(select 1 from ${messages} m where m.id = r.id) as taken
+        from ${pooledReservations} r
+        where r.created_at < now() - make_interval(secs => ${this.opts.ttlMs / 1000}) - ${LEFTOVER_MARGIN}::interval
+        order by r.created_at limit 5000`);
+      if (rows.rows.length === 0) return released;
+      const byAccount = new Map<string, string[]>();
+      for (const r of rows.rows) if (!r.taken) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r.id]);
+      for (const [accountId, ids] of byAccount) {
+        await this.releaseIds(accountId, ids);
+        released += ids.length;
+      }
+      await this.forget(rows.rows.filter((r) => r.taken).map((r) => r.id));
+    }
+  }
+
+  private laneFor(key: PoolKey): Lane {
+    const id = keyOf(key);
+    let lane = this.lanes.get(id);
+    if (!lane) {
+      lane = { key: { accountId: key.accountId, subaccountId: key.subaccountId, country: key.country, carrier: key.carrier }, ready: [], target: MIN_TARGET, refusedUntil: 0 };
+      this.lanes.set(id, lane);
+    }
+    return lane;
+  }
+
+  private staleCount(lane: Lane, now: number): number {
+    let n = 0;
+    while (n < lane.ready.length && lane.ready[n]!.until <= now) n++;
+    return n;
   }
 
   /** Takes the first n (stale) reservations out of a lane, which held more than it needed. */
@@ -165,11 +199,12 @@ export class ReservationPool {
   private async releaseAccount(accountId: string): Promise<number> {
     const lanes = [...this.lanes.values()].filter((lane) => lane.key.accountId === accountId);
     if (lanes.length === 0) return 0;
-    // A refill on its way could take the credit back: wait for it, then give everything back.
+    // No refill from now on (one landing meanwhile must not take the credit back), then wait
+    // for those on their way and give everything back.
+    for (const lane of lanes) lane.refusedUntil = Date.now() + this.opts.ttlMs;
     await Promise.all(lanes.map((lane) => lane.refilling));
     const ids = lanes.flatMap((lane) => lane.ready.splice(0).map((r) => r.id));
-    for (const lane of lanes) lane.refusedUntil = Date.now() + this.opts.ttlMs;
-    await this.releaseIds(ids);
+    await this.releaseIds(accountId, ids);
     return ids.length;
   }
 
@@ -195,28 +230,49 @@ export class ReservationPool {
   private async reserveAhead(lane: Lane, wanted: number): Promise<void> {
     const { accountId, subaccountId, country, carrier } = lane.key;
     const ids = Array.from({ length: wanted }, () => uuidv7());
+    // Before billing is asked: its reservations can be no older than this.
+    const asked = Date.now();
+    const until = Math.min(asked + this.opts.ttlMs, nextQuotaMonth(new Date(asked)).getTime());
     // Written before billing is asked: a crash in between leaves rows the leftover sweep releases.
     await this.deps.db.insert(pooledReservations).values(ids.map((id) => ({ id, accountId })));
-    const outcomes = await this.deps.reserveBatch({ accountId, subaccountId, items: ids.map((messageId) => ({ messageId, parts: 1, country, carrier })) });
-    const at = Date.now();
+    let outcomes: Awaited<ReturnType<ReserveBatchPort>>;
+    try {
+      const useWithinSeconds = Math.ceil((until - asked) / 1000) + STORE_SLACK_SECONDS;
+      outcomes = await this.deps.reserveBatch({ accountId, subaccountId, useWithinSeconds, items: ids.map((messageId) => ({ messageId, parts: 1, country, carrier })) });
+    } catch (err) {
+      // Billing may have reserved them before the answer was lost: give back whatever it did.
+      void this.releaseIds(accountId, ids).catch((e) => this.warnRelease(e));
+      throw err;
+    }
     const refused = ids.filter((_, i) => outcomes[i] !== 'reserved');
     if (refused.length > 0) {
-      lane.refusedUntil = at + this.opts.ttlMs;
+      // The account is at its limit: what billing did grant goes back too, and until the TTL
+      // passes its sends are reserved one by one, as without a pool.
+      lane.refusedUntil = Date.now() + this.opts.ttlMs;
       await this.forget(refused);
     }
     const reserved = ids.filter((_, i) => outcomes[i] === 'reserved');
-    if (this.stopped) await this.releaseIds(reserved);
-    else lane.ready.push(...reserved.map((id) => ({ id, at })));
+    if (this.stopped || Date.now() < lane.refusedUntil) await this.releaseIds(accountId, reserved);
+    else lane.ready.push(...reserved.map((id) => ({ id, until })));
   }
 
-  private async releaseIds(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.deps.release(ids);
-    await this.forget(ids);
+  /** Gives one account's reservations back to billing, a chunk per call, then forgets them. */
+  private async releaseIds(accountId: string, ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += RELEASE_CHUNK) {
+      const chunk = ids.slice(i, i + RELEASE_CHUNK);
+      await this.deps.release(chunk);
+      await this.forget(chunk);
+    }
+    if (ids.length > 0) this.deps.logger.debug({ accountId, released: ids.length }, 'pooled reservations released');
   }
 
   private async forget(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
     await this.deps.db.execute(sql`delete from ${pooledReservations} where id = any(${sql.param(ids)}::uuid[])`);
+  }
+
+  private warnRelease(err: unknown): void {
+    this.deps.logger.warn({ err }, 'releasing pooled reservations failed; the leftover sweep retries');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { UserPrincipal } from '@sabia/auth';
-import type { Db } from '@sabia/db';
+import { executePrepared, type Db } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { effectiveSettings } from '../customers/get-settings';
@@ -34,7 +34,7 @@ export type ChecksPort = (query: CheckQuery) => Promise<Checks>;
  */
 export async function readChecksMany(db: Db, queries: CheckQuery[]): Promise<Checks[]> {
   const col = (pick: (q: CheckQuery) => string) => sql.param(queries.map(pick));
-  const result = await db.execute<{ n: string; replay: boolean; settings: Array<Record<string, unknown>> | null; blocked: boolean; opted_out: boolean; ported_to: string | null }>(sql`
+  const result = await executePrepared<{ n: string; replay: boolean; settings: Array<Record<string, unknown>> | null; blocked: boolean; opted_out: boolean; ported_to: string | null }>(db, 'sending_read_checks', sql`
     select q.n,
       exists(select 1 from ${messages} where account_id = q.account and idempotency_key = q.key) as replay,
       (select json_agg(s) from ${customerSettings} s where s.account_id = q.account and s.subaccount_id in (q.sub, '')) as settings,

@@ -31,6 +31,8 @@ export interface BatchInput {
 export type ReserveBatchPort = (input: {
   accountId: string;
   subaccountId: string;
+  /** Reservations made ahead for messages not accepted yet: taken within this many seconds (see billing/reservation-pool.ts). */
+  useWithinSeconds?: number;
   items: Array<{ messageId: string; parts: number; country: string; carrier: string }>;
 }) => Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>>;
 

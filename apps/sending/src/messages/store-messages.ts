@@ -1,9 +1,9 @@
 import { enqueueEvents, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
-import type { Db, Tx } from '@sabia/db';
+import { executePrepared, type Db, type Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
-import { messages, outbox } from '../db';
+import { messages, outbox, pooledReservations } from '../db';
 import { insertMessages, insertMessagesSql } from '../db/insert-messages';
 import type { Refusal } from './acceptance';
 import type { NewMessageRow } from './draft-message';
@@ -46,14 +46,14 @@ export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () 
 
 /**
  * Messages of separate requests and their events in ONE statement (no transaction round
- * trips): the insert skips a message whose idempotency key is already taken (the unique index
+ * trips; prepared, so Postgres plans it once per connection): the insert skips a message whose idempotency key is already taken (the unique index
  * decides between concurrent duplicates, also two in the same call: the first wins), and an
  * event is written only with the message it announces. Per message: the stored row, or
  * undefined when its key was taken.
  */
 export async function storeMany(db: Db, decided: Decided[]): Promise<Array<MessageRow | undefined>> {
   const rows = rowsOf(decided);
-  const result = await db.execute<{ stored: string[] | null }>(sql`
+  const result = await executePrepared<{ stored: string[] | null }>(db, 'sending_store_many', sql`
     with m as (
       ${insertMessagesSql(rows)}
       on conflict (account_id, idempotency_key) do nothing
@@ -62,6 +62,9 @@ export async function storeMany(db: Db, decided: Decided[]): Promise<Array<Messa
       ${outboxInsertSql(outbox, rows.map(eventOf), rows.map((r) => r.id))}
       where t.key::uuid in (select id from m)
       returning 1
+    ), p as (
+      -- A message stored under a reservation made ahead: its pool row is done with.
+      delete from ${pooledReservations} where id in (select id from m)
     )
     select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o limit 1) as notified`);
   const stored = new Set(result.rows[0]!.stored ?? []);

@@ -1,5 +1,6 @@
 export { connectDb, type Database, type Db, type DbOrTx, type Tx } from './connect';
 export { eachKey } from './each-key';
+export { executePrepared } from './prepared';
 export { migrateSchema } from './migrate';
 export { uuidv7 } from './uuid-v7';
 export {

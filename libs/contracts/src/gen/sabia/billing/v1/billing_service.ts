@@ -69,6 +69,12 @@ export interface ReserveBatchRequest {
   subaccountId: string;
   /** The messages, in the order credit is given. */
   items: ReserveItem[];
+  /**
+   * 0: the messages are being accepted now. Otherwise these are reservations made ahead for
+   * messages not yet accepted (sending's pool), each taken by a message within this many
+   * seconds: an incident window that meets that span makes them unbillable.
+   */
+  useWithinSeconds: number;
 }
 
 /** One message of a batch reservation. */
@@ -676,7 +682,7 @@ export const ReserveResponse: MessageFns<ReserveResponse> = {
 };
 
 function createBaseReserveBatchRequest(): ReserveBatchRequest {
-  return { accountId: "", subaccountId: "", items: [] };
+  return { accountId: "", subaccountId: "", items: [], useWithinSeconds: 0 };
 }
 
 export const ReserveBatchRequest: MessageFns<ReserveBatchRequest> = {
@@ -689,6 +695,9 @@ export const ReserveBatchRequest: MessageFns<ReserveBatchRequest> = {
     }
     for (const v of message.items) {
       ReserveItem.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.useWithinSeconds !== 0) {
+      writer.uint32(32).uint32(message.useWithinSeconds);
     }
     return writer;
   },
@@ -730,6 +739,14 @@ export const ReserveBatchRequest: MessageFns<ReserveBatchRequest> = {
             message.items.push(ReserveItem.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.useWithinSeconds = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -750,6 +767,7 @@ export const ReserveBatchRequest: MessageFns<ReserveBatchRequest> = {
     message.accountId = object.accountId ?? "";
     message.subaccountId = object.subaccountId ?? "";
     message.items = object.items?.map((e) => ReserveItem.fromPartial(e)) || [];
+    message.useWithinSeconds = object.useWithinSeconds ?? 0;
     return message;
   },
 };

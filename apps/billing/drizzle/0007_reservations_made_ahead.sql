@@ -1,0 +1,1 @@
+ALTER TABLE "billing"."transfers" ADD COLUMN "usable_until" timestamp with time zone;
