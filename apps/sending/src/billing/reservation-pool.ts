@@ -234,7 +234,8 @@ export class ReservationPool {
     const asked = Date.now();
     const until = Math.min(asked + this.opts.ttlMs, nextQuotaMonth(new Date(asked)).getTime());
     // Written before billing is asked: a crash in between leaves rows the leftover sweep releases.
-    await this.deps.db.insert(pooledReservations).values(ids.map((id) => ({ id, accountId })));
+    // One array parameter, not one per row (drizzle's multi-row insert built 2 × 256 of them).
+    await this.deps.db.execute(sql`insert into ${pooledReservations} (id, account_id) select unnest(${sql.param(ids)}::uuid[]), ${accountId}`);
     let outcomes: Awaited<ReturnType<ReserveBatchPort>>;
     try {
       const useWithinSeconds = Math.ceil((until - asked) / 1000) + STORE_SLACK_SECONDS;

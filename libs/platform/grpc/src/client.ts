@@ -20,6 +20,7 @@ export type ClientCtor<C extends Client> = new (
 
 export function createClient<C extends Client>(Ctor: ClientCtor<C>, address: string): C {
   return new Ctor(address, credentials.createInsecure(), {
+    'grpc.enable_channelz': 0,
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
