@@ -33,8 +33,8 @@ describe('reservations made ahead', () => {
     const first = (await p.sendSms(admin, { to: '+5511987650001' })).message!;
     // The pool fills in the background: billing holds reservations made ahead for this account.
     await waitFor(async () => {
-      const [{ n }] = (await p.query(`select count(*)::int as n from billing.transfers where tenant_id = 'pool-co' and usable_until is not null`)) as Array<{ n: number }>;
-      return n > 0 ? true : undefined;
+      const rows = (await p.query(`select count(*)::int as n from billing.transfers where tenant_id = 'pool-co' and usable_until is not null`)) as Array<{ n: number }>;
+      return rows[0]!.n > 0 ? true : undefined;
     }, 'the pool to fill');
 
     const next = await Promise.all([2, 3, 4, 5, 6].map(async (n) => (await p.sendSms(admin, { to: `+551198765000${n}` })).message!));
