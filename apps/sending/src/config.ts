@@ -19,7 +19,7 @@ const schema = z.object({
    * so a SendSms does not wait on billing (billing/reservation-pool.ts): the most held per key
    * (0 turns the pool off), and how long one is held before it is released.
    */
-  RESERVATION_POOL_MAX: z.coerce.number().int().min(0).max(10_000).default(256),
+  RESERVATION_POOL_MAX: z.coerce.number().int().min(0).max(10_000).default(1_000),
   RESERVATION_POOL_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Sender id shown on handsets. */
   SMS_SOURCE_ADDR: z.string().default('SABIA'),

@@ -45,8 +45,10 @@ function fakeBilling(credit = Number.POSITIVE_INFINITY, opts: { batchDelayMs?: n
   const reserveBatch: ReserveBatchPort = async (input) => {
     const ids = input.items.map((i) => i.messageId);
     batches.push({ useWithinSeconds: input.useWithinSeconds, ids, recordedFirst: (await rowsOf(ids)).length });
+    // Reserved at once, answered late (the answer is what travels slowly).
+    const outcomes = input.items.map((i) => take(i.messageId, i.parts, keyOf({ ...input, ...i })));
     if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
-    return input.items.map((i) => take(i.messageId, i.parts, keyOf({ ...input, ...i })));
+    return outcomes;
   };
   const release = async (ids: string[]) => {
     for (const id of ids) {
@@ -137,6 +139,16 @@ describe('reservation pool', () => {
     expect(claro[8]!.refusalReason).toMatch(/not enough credit \(201\)/);
     expect(billing.available()).toBe(0);
     expect(pool.held()).toBe(0);
+  });
+
+  it('gives back what a refill on its way took, when billing refuses a send meanwhile', async () => {
+    const { billing, send } = setUp(fakeBilling(9, { batchDelayMs: 200 }));
+    const who = tenant();
+    await send(who, VIVO); // 1 of 9; the refill takes the other 8 at once and answers 200 ms later
+    await waitFor(async () => (billing.available() === 0 ? true : undefined), 'the refill to reserve');
+    const claro = await send(who, CLARO);
+    expect(claro.sentStatus).toBeNull();
+    expect(billing.released).toHaveLength(8);
   });
 
   it('holds nothing for an account billing could not fully grant a refill', async () => {

@@ -27,11 +27,15 @@ interface Lane {
   refilling?: Promise<void>;
   /** The target already grew since the last refill landed. */
   grown?: boolean;
+  /** When the last refill started (ms). */
+  lastRefill?: number;
   /** Billing refused (quota or credit), or the account's credit is being given back: no refill before this time. */
   refusedUntil: number;
 }
 
 const MIN_TARGET = 8;
+/** How often, at most, a busy key's pool should need topping up. */
+const REFILL_EVERY_MS = 1_000;
 /** Billing is told a pooled id may be taken this much later than the TTL says (the store that follows a take). */
 const STORE_SLACK_SECONDS = 5;
 /** A crashed process's reservations are released this long after they could last have been taken. */
@@ -104,7 +108,7 @@ export class ReservationPool {
    */
   readonly reserve: ReservePort = async (input) => {
     let answer = await this.deps.reserve(input);
-    if (answer !== 'reserved' && (await this.releaseAccount(input.accountId)) > 0) answer = await this.deps.reserve(input);
+    if (answer !== 'reserved' && (await this.releaseAccount(input.accountId))) answer = await this.deps.reserve(input);
     if (answer === 'reserved' && input.parts === 1 && this.opts.maxSize > 0 && !this.stopped) this.refill(this.laneFor(input));
     return answer;
   };
@@ -113,7 +117,7 @@ export class ReservationPool {
   readonly reserveBatch: ReserveBatchPort = async (input) => {
     const answers = await this.deps.reserveBatch(input);
     const refused = input.items.flatMap((item, i) => (answers[i] === 'reserved' ? [] : [i]));
-    if (refused.length === 0 || (await this.releaseAccount(input.accountId)) === 0) return answers;
+    if (refused.length === 0 || !(await this.releaseAccount(input.accountId))) return answers;
     const again = await this.deps.reserveBatch({ ...input, items: refused.map((i) => input.items[i]!) });
     refused.forEach((i, n) => (answers[i] = again[n]!));
     return answers;
@@ -196,20 +200,28 @@ export class ReservationPool {
     return lane.ready.splice(0, n).map((r) => r.id);
   }
 
-  private async releaseAccount(accountId: string): Promise<number> {
+  /** Gives back all this account holds here; true when that may have freed credit or quota (ask billing again). */
+  private async releaseAccount(accountId: string): Promise<boolean> {
     const lanes = [...this.lanes.values()].filter((lane) => lane.key.accountId === accountId);
-    if (lanes.length === 0) return 0;
     // No refill from now on (one landing meanwhile must not take the credit back), then wait
-    // for those on their way and give everything back.
+    // for those on their way (they give back what they reserved, seeing refusedUntil) and give
+    // everything back.
     for (const lane of lanes) lane.refusedUntil = Date.now() + this.opts.ttlMs;
-    await Promise.all(lanes.map((lane) => lane.refilling));
+    const refilling = lanes.filter((lane) => lane.refilling);
+    await Promise.all(refilling.map((lane) => lane.refilling));
     const ids = lanes.flatMap((lane) => lane.ready.splice(0).map((r) => r.id));
     await this.releaseIds(accountId, ids);
-    return ids.length;
+    return ids.length > 0 || refilling.length > 0;
   }
 
   private refill(lane: Lane): void {
-    if (lane.refilling || this.stopped || Date.now() < lane.refusedUntil) return;
+    const now = Date.now();
+    if (lane.refilling || this.stopped || now < lane.refusedUntil) return;
+    // More than one refill a second: hold more, so refills come about once a second. Each costs
+    // billing a transaction whatever its size, and small frequent ones showed up as bursts of
+    // slow single sends.
+    if (lane.lastRefill !== undefined && now - lane.lastRefill < REFILL_EVERY_MS) lane.target = Math.min(this.opts.maxSize, lane.target * 2);
+    lane.lastRefill = now;
     const wanted = lane.target - lane.ready.length;
     if (wanted <= 0) return;
     // Its own trace: a refill belongs to no caller's request.
