@@ -36,6 +36,8 @@ describe('reservations made ahead', () => {
       const rows = (await p.query(`select count(*)::int as n from billing.transfers where tenant_id = 'pool-co' and usable_until is not null`)) as Array<{ n: number }>;
       return rows[0]!.n > 0 ? true : undefined;
     }, 'the pool to fill');
+    // Billing committed them; sending puts them in its pool when the answer arrives, a moment later.
+    await new Promise((r) => setTimeout(r, 300));
 
     const next = await Promise.all([2, 3, 4, 5, 6].map(async (n) => (await p.sendSms(admin, { to: `+551198765000${n}` })).message!));
     const ids = [first, ...next].map((m) => m.id);

@@ -76,6 +76,15 @@ describe('incident windows in billing', () => {
     expect(await incidentStatement(database.db, 'inc', 'inc-2')).toEqual([{ currency: 'BRL', messages: 1n, parts: 1n, amount: 5n }]);
   });
 
+  it('leaves a reservation made ahead inside an open window to its answer or its release when the window is declared', async () => {
+    const plain = await reserveVia('oi');
+    const ahead = randomUUID();
+    await reserveBatch(database.db, { tenantId: 'inc', items: [{ messageId: ahead, parts: 1, partPrice: 5n, priceId: 't', carrier: 'oi', country: 'BR' }], currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000), usableUntil: new Date(Date.now() + 30_000) });
+    expect(await declareIncidentWindow(database.db, { incidentId: 'inc-3', startsAt: new Date(Date.now() - 60_000), endsAt: undefined, componentIds: ['sms-oi'] })).toBe(1);
+    expect(await kinds(plain)).toEqual(['pending', 'void_pending']);
+    expect(await kinds(ahead)).toEqual(['pending']);
+  });
+
   it('reads carriers from components named sms-<carrier>; anything else covers every carrier', () => {
     expect(carriersOf(['sms-vivo', 'sms-tim'])).toEqual(['vivo', 'tim']);
     expect(carriersOf(['api', 'sms-vivo'])).toEqual([]);

@@ -19,7 +19,7 @@ export async function voidExpiredPendings(db: Db, now = new Date()): Promise<num
       where p.kind = 'pending' and p.timeout_at < ${now.toISOString()}::timestamptz
         and not exists (select 1 from ${transfers} s where s.pending_id = p.id)
       limit ${BATCH}`);
-    return settleMessages(tx, new Map(expired.rows.map((r) => [r.message_id, 'void' as const])));
+    return settleMessages(tx, new Map(expired.rows.map((r) => [r.message_id, 'void' as const])), { timedOut: true });
   });
 }
 

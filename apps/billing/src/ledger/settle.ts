@@ -13,11 +13,12 @@ export type Decision = Settlement | ((part: number) => Settlement);
  * for ever: settling twice, or posting after a void, inserts nothing and changes no balance.
  * A part reserved inside a declared incident window is voided; one reserved ahead (sending's
  * pool) when the span in which its message was accepted meets the window. A release (the
- * message will never be sent) is a plain void, never put down to an incident.
+ * message will never be sent) is a plain void, never put down to an incident; so is the timeout
+ * of a reservation made ahead.
  * One statement reads the pendings, one inserts the settlements, one moves each account's
  * balances, whatever the number of messages. Returns the number of parts settled now.
  */
-export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, opts: { released?: boolean } = {}): Promise<number> {
+export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, opts: { released?: boolean; timedOut?: boolean } = {}): Promise<number> {
   if (decisions.size === 0) return 0;
   const pendings = await tx
     .select()
@@ -37,7 +38,10 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, o
   const rows = pendings.map((pending) => {
     const decision = decisions.get(pending.messageId!)!;
     // Reserved inside a declared incident window: never posted, whatever the carrier said.
-    const incident = opts.released ? undefined : windowOf(windows, pending.createdAt, pending.carrier, pending.usableUntil);
+    // A reservation made ahead that timed out unanswered may never have had a message: like a
+    // release, nothing an incident spared (declare-window.ts leaves those to their answer too).
+    const plain = opts.released || (opts.timedOut && pending.usableUntil !== null);
+    const incident = plain ? undefined : windowOf(windows, pending.createdAt, pending.carrier, pending.usableUntil);
     const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
     return { pending, action, incidentId: incident?.incidentId ?? null };
   });

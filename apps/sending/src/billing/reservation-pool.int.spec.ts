@@ -27,7 +27,7 @@ const rowsOf = async (ids: string[]) =>
   (await database.db.execute<{ id: string }>(sql`select id::text from ${pooledReservations} where id = any(${sql.param(ids)}::uuid[])`)).rows.map((r) => r.id);
 
 /** Billing as sending sees it: one part costs one unit of credit; what is released comes back. */
-function fakeBilling(credit = Number.POSITIVE_INFINITY, opts: { batchDelayMs?: number } = {}) {
+function fakeBilling(credit = Number.POSITIVE_INFINITY, opts: { batchDelayMs?: number; answerWhen?: Promise<unknown>; failBatches?: boolean } = {}) {
   const held = new Map<string, { parts: number; key: string }>();
   const asked: string[] = [];
   const batches: Array<{ useWithinSeconds?: number; ids: string[]; recordedFirst: number }> = [];
@@ -45,9 +45,11 @@ function fakeBilling(credit = Number.POSITIVE_INFINITY, opts: { batchDelayMs?: n
   const reserveBatch: ReserveBatchPort = async (input) => {
     const ids = input.items.map((i) => i.messageId);
     batches.push({ useWithinSeconds: input.useWithinSeconds, ids, recordedFirst: (await rowsOf(ids)).length });
-    // Reserved at once, answered late (the answer is what travels slowly).
+    // Reserved at once, answered late (the answer is what travels slowly), or lost.
     const outcomes = input.items.map((i) => take(i.messageId, i.parts, keyOf({ ...input, ...i })));
     if (opts.batchDelayMs) await new Promise((r) => setTimeout(r, opts.batchDelayMs));
+    if (opts.answerWhen) await opts.answerWhen;
+    if (opts.failBatches) throw new Error('deadline exceeded');
     return outcomes;
   };
   const release = async (ids: string[]) => {
@@ -96,7 +98,10 @@ describe('reservation pool', () => {
     const pooled = [...billing.held.keys()].filter((id) => id !== first.id);
     // Recorded before billing was asked (a crash in between leaves them to the leftover sweep), and
     // billing told how long one may wait for its message: the TTL and the store's slack.
-    expect(billing.batches).toEqual([{ useWithinSeconds: 65, ids: pooled, recordedFirst: pooled.length }]);
+    expect(billing.batches).toEqual([{ useWithinSeconds: expect.any(Number), ids: pooled, recordedFirst: pooled.length }]);
+    // The TTL (shorter in the last minute of a São Paulo month) plus the store's slack.
+    expect(billing.batches[0]!.useWithinSeconds).toBeGreaterThan(60);
+    expect(billing.batches[0]!.useWithinSeconds).toBeLessThanOrEqual(120);
 
     const next = await Promise.all([send(who, VIVO), send(who, '+5511987654322')]);
     expect(billing.asked).toEqual([first.id]); // billing was not asked again
@@ -142,13 +147,37 @@ describe('reservation pool', () => {
   });
 
   it('gives back what a refill on its way took, when billing refuses a send meanwhile', async () => {
-    const { billing, send } = setUp(fakeBilling(9, { batchDelayMs: 200 }));
+    let answer!: () => void;
+    const { billing, send } = setUp(fakeBilling(9, { answerWhen: new Promise<void>((r) => (answer = r)) }));
     const who = tenant();
-    await send(who, VIVO); // 1 of 9; the refill takes the other 8 at once and answers 200 ms later
+    await send(who, VIVO); // 1 of 9; the refill takes the other 8 at once and answers when told
     await waitFor(async () => (billing.available() === 0 ? true : undefined), 'the refill to reserve');
-    const claro = await send(who, CLARO);
-    expect(claro.sentStatus).toBeNull();
+    const claro = send(who, CLARO); // refused by billing while the refill is still on its way
+    await waitFor(async () => (billing.asked.length === 2 ? true : undefined), 'the refused send');
+    answer();
+    expect((await claro).sentStatus).toBeNull();
     expect(billing.released).toHaveLength(8);
+  });
+
+  it('gives every one of concurrent refused sends its second chance', async () => {
+    const { billing, pool, send } = setUp(fakeBilling(9));
+    const who = tenant();
+    await send(who, VIVO); // 1 of 9; the pool holds the other 8
+    await waitFor(async () => (pool.held() === 8 ? true : undefined), 'the pool to fill');
+    // Two at once to another carrier: billing refuses both; one of them gives the pool's 8 back,
+    // and the other, finding nothing left to give, must still ask again.
+    const claro = await Promise.all([CLARO, '+5521961239003'].map((to) => send(who, to)));
+    expect(claro.map((m) => m.sentStatus)).toEqual([null, null]);
+    expect(billing.asked).toHaveLength(5); // the first send, two refusals, two second chances
+  });
+
+  it('keeps the records of a refill whose answer was lost, for the leftover sweep to release again', async () => {
+    const { billing, send } = setUp(fakeBilling(Number.POSITIVE_INFINITY, { failBatches: true }));
+    const first = await send(tenant(), VIVO);
+    await waitFor(async () => (billing.released.length === 8 ? true : undefined), 'the lost refill released');
+    const lost = billing.released;
+    expect(lost).not.toContain(first.id);
+    expect((await rowsOf(lost)).sort()).toEqual([...lost].sort());
   });
 
   it('holds nothing for an account billing could not fully grant a refill', async () => {

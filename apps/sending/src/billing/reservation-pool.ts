@@ -29,15 +29,24 @@ interface Lane {
   grown?: boolean;
   /** When the last refill started (ms). */
   lastRefill?: number;
-  /** Billing refused (quota or credit), or the account's credit is being given back: no refill before this time. */
+}
+
+/** Per account: every key of an account draws on the same credit and quota. */
+interface AccountState {
+  /** Billing refused (quota or credit), or the account's credit was given back: no refill before this time. */
   refusedUntil: number;
+  /** Giving back everything the account holds here; concurrent refusals wait for the same one. */
+  releasing?: Promise<void>;
 }
 
 const MIN_TARGET = 8;
 /** How often, at most, a busy key's pool should need topping up. */
 const REFILL_EVERY_MS = 1_000;
-/** Billing is told a pooled id may be taken this much later than the TTL says (the store that follows a take). */
-const STORE_SLACK_SECONDS = 5;
+/**
+ * Billing is told a pooled id may be taken this much later than the TTL says: the store that
+ * follows a take stamps the message's acceptance time, and a slow database can delay it.
+ */
+const STORE_SLACK_SECONDS = 60;
 /** A crashed process's reservations are released this long after they could last have been taken. */
 const LEFTOVER_MARGIN = '5 minutes';
 /** Ids per Release call: one account's, so a release locks one account row, briefly. */
@@ -63,6 +72,7 @@ const RELEASE_CHUNK = 500;
  */
 export class ReservationPool {
   private readonly lanes = new Map<string, Lane>();
+  private readonly accounts = new Map<string, AccountState>();
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -149,7 +159,7 @@ export class ReservationPool {
         await this.releaseIds(lane.key.accountId, this.expire(lane, stale));
       }
       // A key nobody sends to any more is forgotten; its next single send starts it again.
-      if (lane.ready.length === 0 && !lane.refilling && lane.target === MIN_TARGET) this.lanes.delete(key);
+      if (lane.ready.length === 0 && !lane.refilling && lane.target === this.minTarget()) this.lanes.delete(key);
     }
     return released;
   }
@@ -182,7 +192,7 @@ export class ReservationPool {
     const id = keyOf(key);
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { key: { accountId: key.accountId, subaccountId: key.subaccountId, country: key.country, carrier: key.carrier }, ready: [], target: MIN_TARGET, refusedUntil: 0 };
+      lane = { key: { accountId: key.accountId, subaccountId: key.subaccountId, country: key.country, carrier: key.carrier }, ready: [], target: this.minTarget() };
       this.lanes.set(id, lane);
     }
     return lane;
@@ -194,29 +204,51 @@ export class ReservationPool {
     return n;
   }
 
+  private minTarget(): number {
+    return Math.min(MIN_TARGET, this.opts.maxSize);
+  }
+
+  private accountOf(accountId: string): AccountState {
+    let state = this.accounts.get(accountId);
+    if (!state) {
+      state = { refusedUntil: 0 };
+      this.accounts.set(accountId, state);
+    }
+    return state;
+  }
+
   /** Takes the first n (stale) reservations out of a lane, which held more than it needed. */
   private expire(lane: Lane, n: number): string[] {
-    lane.target = Math.max(MIN_TARGET, Math.floor(lane.target / 2));
+    lane.target = Math.max(this.minTarget(), Math.floor(lane.target / 2));
     return lane.ready.splice(0, n).map((r) => r.id);
   }
 
-  /** Gives back all this account holds here; true when that may have freed credit or quota (ask billing again). */
+  /**
+   * Gives back all this account holds here; true when that may have freed credit or quota (ask
+   * billing again): whenever the account has a pool here, since a concurrent refusal may be the
+   * one that took its reservations out and is giving them back.
+   */
   private async releaseAccount(accountId: string): Promise<boolean> {
     const lanes = [...this.lanes.values()].filter((lane) => lane.key.accountId === accountId);
+    if (lanes.length === 0) return false;
+    const account = this.accountOf(accountId);
     // No refill from now on (one landing meanwhile must not take the credit back), then wait
     // for those on their way (they give back what they reserved, seeing refusedUntil) and give
     // everything back.
-    for (const lane of lanes) lane.refusedUntil = Date.now() + this.opts.ttlMs;
-    const refilling = lanes.filter((lane) => lane.refilling);
-    await Promise.all(refilling.map((lane) => lane.refilling));
-    const ids = lanes.flatMap((lane) => lane.ready.splice(0).map((r) => r.id));
-    await this.releaseIds(accountId, ids);
-    return ids.length > 0 || refilling.length > 0;
+    account.refusedUntil = Date.now() + this.opts.ttlMs;
+    account.releasing ??= (async () => {
+      await Promise.all(lanes.map((lane) => lane.refilling));
+      await this.releaseIds(accountId, lanes.flatMap((lane) => lane.ready.splice(0).map((r) => r.id)));
+    })().finally(() => {
+      account.releasing = undefined;
+    });
+    await account.releasing;
+    return true;
   }
 
   private refill(lane: Lane): void {
     const now = Date.now();
-    if (lane.refilling || this.stopped || now < lane.refusedUntil) return;
+    if (lane.refilling || this.stopped || now < this.accountOf(lane.key.accountId).refusedUntil) return;
     // More than one refill a second: hold more, so refills come about once a second. Each costs
     // billing a transaction whatever its size, and small frequent ones showed up as bursts of
     // slow single sends.
@@ -228,7 +260,8 @@ export class ReservationPool {
     lane.refilling = context
       .with(ROOT_CONTEXT, () => this.reserveAhead(lane, wanted))
       .catch((err) => {
-        lane.refusedUntil = Date.now() + 1_000;
+        const account = this.accountOf(lane.key.accountId);
+        account.refusedUntil = Math.max(account.refusedUntil, Date.now() + 1_000);
         this.deps.logger.warn({ err, accountId: lane.key.accountId }, 'pooled reservation refill failed; single sends ask billing meanwhile');
       })
       .finally(() => {
@@ -253,19 +286,22 @@ export class ReservationPool {
       const useWithinSeconds = Math.ceil((until - asked) / 1000) + STORE_SLACK_SECONDS;
       outcomes = await this.deps.reserveBatch({ accountId, subaccountId, useWithinSeconds, items: ids.map((messageId) => ({ messageId, parts: 1, country, carrier })) });
     } catch (err) {
-      // Billing may have reserved them before the answer was lost: give back whatever it did.
-      void this.releaseIds(accountId, ids).catch((e) => this.warnRelease(e));
+      // Billing may have reserved them, or may still (the call outlived its deadline, not
+      // billing's work): give back whatever it did now, and keep the rows, so the leftover
+      // sweep releases them again once no reservation can still be on its way.
+      void this.releaseOnly(ids).catch((e) => this.warnRelease(e));
       throw err;
     }
+    const account = this.accountOf(accountId);
     const refused = ids.filter((_, i) => outcomes[i] !== 'reserved');
     if (refused.length > 0) {
       // The account is at its limit: what billing did grant goes back too, and until the TTL
       // passes its sends are reserved one by one, as without a pool.
-      lane.refusedUntil = Date.now() + this.opts.ttlMs;
+      account.refusedUntil = Date.now() + this.opts.ttlMs;
       await this.forget(refused);
     }
     const reserved = ids.filter((_, i) => outcomes[i] === 'reserved');
-    if (this.stopped || Date.now() < lane.refusedUntil) await this.releaseIds(accountId, reserved);
+    if (this.stopped || Date.now() < account.refusedUntil) await this.releaseIds(accountId, reserved);
     else lane.ready.push(...reserved.map((id) => ({ id, until })));
   }
 
@@ -277,6 +313,11 @@ export class ReservationPool {
       await this.forget(chunk);
     }
     if (ids.length > 0) this.deps.logger.debug({ accountId, released: ids.length }, 'pooled reservations released');
+  }
+
+  /** Releases without forgetting: the rows stay for the leftover sweep to release again. */
+  private async releaseOnly(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += RELEASE_CHUNK) await this.deps.release(ids.slice(i, i + RELEASE_CHUNK));
   }
 
   private async forget(ids: string[]): Promise<void> {

@@ -19,37 +19,39 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-const insert = (ids: string[], label: string) =>
-  executePrepared<{ id: string }>(database.db, 'prep_insert', sql`
+const insert = (name: string, ids: string[], label: string) =>
+  executePrepared<{ id: string }>(database.db, name, sql`
     insert into ${things} (id, label) select id, ${label} from unnest(${sql.param(ids)}::text[]) as t(id) returning id`);
 
 describe('executePrepared', () => {
-  it('binds each call’s own parameters to the text compiled once', async () => {
-    // Enough calls to run on both pooled connections, past Postgres's first custom plans.
-    for (let i = 0; i < 12; i++) {
-      const { rows } = await insert([`a${i}`, `b${i}`], `round ${i}`);
-      expect(rows.map((r) => r.id)).toEqual([`a${i}`, `b${i}`]);
-    }
-    const { rows } = await database.pool.query(`select label, count(*)::int as n from prep.things group by 1 order by 1`);
+  it('binds each call’s own parameters to the text compiled once, on every pooled connection', async () => {
+    // Concurrent calls: both pooled connections prepare it; past Postgres's first custom plans.
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => insert('prep_insert', [`a${i}`, `b${i}`], `round ${i}`)));
+    results.forEach(({ rows }, i) => expect(rows.map((r) => r.id)).toEqual([`a${i}`, `b${i}`]));
+    const { rows } = await database.pool.query(`select label, count(*)::int as n from prep.things where label like 'round %' group by 1`);
     expect(rows).toHaveLength(12);
     expect(rows.every((r: { n: number }) => r.n === 2)).toBe(true);
-    const named = await database.pool.query(`select name from pg_prepared_statements where name = 'prep_insert'`);
-    expect(named.rows).toHaveLength(1); // the connection this query ran on prepared it once
   });
 
-  it('refuses a differently shaped statement under a name already used', async () => {
-    const other = executePrepared(database.db, 'prep_insert', sql`select ${'x'}::text as id, ${'y'}::text as label`);
-    await expect(other).rejects.toThrow(/differently shaped/);
+  it('refuses another text under a name already used, even one of the same length', async () => {
+    await insert('prep_guarded', ['g1'], 'guarded');
+    // Same parameters and the same number of characters; only an operator differs.
+    const same = (op: '>=' | '<=') => executePrepared(database.db, 'prep_compare', sql`select count(*)::int as n from ${things} where id ${sql.raw(op)} ${'m'}`);
+    await same('>=');
+    await expect(same('<=')).rejects.toThrow(/differently shaped/);
+    await expect(executePrepared(database.db, 'prep_guarded', sql`select ${'x'}::text as id`)).rejects.toThrow(/differently shaped/);
   });
 
-  it('passes nulls, dates and nested fragments in drizzle’s order', async () => {
+  it('passes nulls, dates, numbers and nested fragments in drizzle’s order', async () => {
     const when = new Date('2026-12-07T10:00:00Z');
     const inner = sql`${'inner'}::text`;
-    const { rows } = await executePrepared<{ a: string | null; b: string; c: number; d: number }>(
-      database.db,
-      'prep_mixed',
-      sql`select ${null}::text as a, ${inner} as b, extract(epoch from ${when.toISOString()}::timestamptz)::int as c, ${sql.param(7)}::int as d`,
-    );
-    expect(rows[0]).toEqual({ a: null, b: 'inner', c: when.getTime() / 1000, d: 7 });
+    const run = (d: number) =>
+      executePrepared<{ a: string | null; b: string; c: number; d: number }>(
+        database.db,
+        'prep_mixed',
+        sql`select ${null}::text as a, ${inner} as b, extract(epoch from ${when}::timestamptz)::int as c, ${sql.param(d)}::int as d`,
+      );
+    expect((await run(7)).rows[0]).toEqual({ a: null, b: 'inner', c: when.getTime() / 1000, d: 7 });
+    expect((await run(8)).rows[0]).toEqual({ a: null, b: 'inner', c: when.getTime() / 1000, d: 8 });
   });
 });

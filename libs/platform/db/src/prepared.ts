@@ -1,4 +1,4 @@
-import { Column, Name, Param, SQL, StringChunk, Table } from 'drizzle-orm';
+import { Column, getTableName, Name, Param, SQL, StringChunk, Table } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { Db } from './connect';
@@ -7,12 +7,11 @@ const dialect = new PgDialect();
 /** Per name: the compiled text, and the shape it was compiled from (see Collected). */
 const compiled = new Map<string, { text: string; shape: string }>();
 
-/** Parameters in drizzle's order, and a cheap shape of the template: a different one is a different text. */
+/** Parameters in drizzle's order, and the template's literal text and names: a different one is a different text. */
 interface Collected {
   params: unknown[];
-  /** Characters of literal SQL seen, and tables and columns named. */
-  chars: number;
-  names: number;
+  /** Literal SQL and the names of tables, columns and identifiers, in order (joined, it is the shape). */
+  shape: string[];
 }
 
 /**
@@ -22,12 +21,12 @@ interface Collected {
  * drizzle once: later calls only collect the parameters (compiling walked every chunk of the
  * template through drizzle's generic checks, a tenth of a millisecond a call).
  * The text must be the same on every call (arrays through unnest, never a parameter per row);
- * a statement whose text or parameters came out differently under the same name throws.
+ * a statement whose literal text, names or parameter count differ under the same name throws.
  */
 export async function executePrepared<R extends pg.QueryResultRow>(db: Db, name: string, query: SQL): Promise<pg.QueryResult<R>> {
   const client = (db as Db & { $client: pg.Pool }).$client;
-  const collected = collect(query, { params: [], chars: 0, names: 0 });
-  const shape = `${collected.params.length}/${collected.chars}/${collected.names}`;
+  const collected = collect(query, { params: [], shape: [] });
+  const shape = `${collected.params.length}\u0000${collected.shape.join('\u0000')}`;
   const known = compiled.get(name);
   if (known?.shape === shape) return client.query<R>({ name, text: known.text, values: collected.params });
   if (known) throw new Error(`prepared statement ${name} was given a differently shaped text; name each shape of statement apart`);
@@ -39,13 +38,21 @@ export async function executePrepared<R extends pg.QueryResultRow>(db: Db, name:
   return client.query<R>({ name, text, values: params });
 }
 
+// drizzle keeps a table's schema under this registered symbol (its compiler reads it the same way).
+const SCHEMA = Symbol.for('drizzle:Schema');
+const tableName = (table: Table) => `${(table as unknown as Record<symbol, string | undefined>)[SCHEMA] ?? ''}.${getTableName(table)}`;
+
 /** What drizzle's compiler would give as parameters, for the chunk types our statements use. */
 function collect(chunk: unknown, into: Collected): Collected {
   if (chunk === undefined) return into;
   if (chunk instanceof StringChunk) {
-    for (const part of chunk.value) into.chars += part.length;
-  } else if (chunk instanceof Name || chunk instanceof Table || chunk instanceof Column) {
-    into.names++;
+    into.shape.push(...chunk.value);
+  } else if (chunk instanceof Name) {
+    into.shape.push(chunk.value);
+  } else if (chunk instanceof Table) {
+    into.shape.push(tableName(chunk));
+  } else if (chunk instanceof Column) {
+    into.shape.push(`${tableName(chunk.table)}.${chunk.name}`);
   } else if (chunk instanceof SQL) {
     for (const c of chunk.queryChunks) collect(c, into);
   } else if (chunk instanceof Param) {
@@ -53,7 +60,7 @@ function collect(chunk: unknown, into: Collected): Collected {
     if (mapped instanceof SQL) collect(mapped, into);
     else into.params.push(mapped);
   } else if (Array.isArray(chunk)) {
-    into.chars += 2 * chunk.length; // drizzle writes a list as "(a, b)"
+    into.shape.push(`(${chunk.length})`); // drizzle writes a list as "(a, b)"
     for (const c of chunk) collect(c, into);
   } else if (typeof chunk === 'object' && chunk !== null && !(chunk instanceof Date) && !ArrayBuffer.isView(chunk)) {
     // Subqueries, views, aliases, placeholders: compiled differently; not used in prepared statements.
