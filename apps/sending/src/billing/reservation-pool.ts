@@ -161,6 +161,10 @@ export class ReservationPool {
       // A key nobody sends to any more is forgotten; its next single send starts it again.
       if (lane.ready.length === 0 && !lane.refilling && lane.target === this.minTarget()) this.lanes.delete(key);
     }
+    const pooled = new Set([...this.lanes.values()].map((lane) => lane.key.accountId));
+    for (const [accountId, account] of this.accounts) {
+      if (!pooled.has(accountId) && !account.releasing && account.refusedUntil <= now) this.accounts.delete(accountId);
+    }
     return released;
   }
 
