@@ -22,6 +22,8 @@ interface Collected {
  * template through drizzle's generic checks, a tenth of a millisecond a call).
  * The text must be the same on every call (arrays through unnest, never a parameter per row);
  * a statement whose literal text, names or parameter count differ under the same name throws.
+ * Named statements live on their connection: behind a connection pooler, it must keep them
+ * (PgBouncer in transaction mode needs max_prepared_statements, 1.21 or later).
  */
 export async function executePrepared<R extends pg.QueryResultRow>(db: Db, name: string, query: SQL): Promise<pg.QueryResult<R>> {
   const client = (db as Db & { $client: pg.Pool }).$client;
