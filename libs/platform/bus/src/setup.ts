@@ -6,6 +6,9 @@ import { DOMAINS } from './subjects';
 /** How long JetStream remembers a Nats-Msg-Id: a republish after a crash inside it is dropped. */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
+/** How long a stream keeps an event: none older can be delivered, or redelivered, again. */
+export const STREAM_MAX_AGE_MS = 7 * 24 * 3600_000;
+
 /**
  * Creates or updates every domain stream. Idempotent: safe at every boot of every replica.
  * File storage so an accepted event survives a broker restart.
@@ -17,7 +20,7 @@ export async function ensureStreams(bus: Bus): Promise<void> {
       subjects: [bus.names.subject(`sabia.${domain}.>`)],
       storage: StorageType.File,
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-      max_age: nanos(7 * 24 * 3600_000),
+      max_age: nanos(STREAM_MAX_AGE_MS),
     };
     try {
       await bus.jsm.streams.info(config.name);

@@ -39,7 +39,12 @@ export const processedEventsTable = (schema: PgSchema) =>
       eventId: text('event_id').notNull(),
       processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
     },
-    (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+    (t) => [
+      primaryKey({ columns: [t.consumer, t.eventId] }),
+      // Rows arrive in time order, so a BRIN index finds the old ones for pruning at almost no
+      // cost per insert (a btree would add a third index write to every event applied).
+      index('processed_events_processed_at_brin').using('brin', t.processedAt),
+    ],
   );
 
 export type OutboxTable = ReturnType<typeof outboxTable>;

@@ -1,5 +1,6 @@
-import { connectBus, ensureStreams, type Bus } from '@sabia/bus';
-import { connectDb, migrateSchema, type Database } from '@sabia/db';
+import { connectBus, ensureStreams, startProcessedEventsPruner, type Bus } from '@sabia/bus';
+import { connectDb, migrateSchema, processedEventsTable, type Database } from '@sabia/db';
+import { pgSchema } from 'drizzle-orm/pg-core';
 import { createLogger, safeUrl, type Logger } from '@sabia/logger';
 import type { Telemetry } from '@sabia/telemetry';
 
@@ -16,7 +17,8 @@ export interface Stoppable {
 }
 
 /**
- * The life of every service: connect, migrate its own schema, set up streams, start, and on
+ * The life of every service: connect, migrate its own schema, set up streams, start (with the
+ * pruning of its consumers' dedup records, see @sabia/bus prune-processed-events.ts), and on
  * SIGTERM/SIGINT stop in the nats.js order — stop consuming, finish in-flight work and close
  * the gRPC server, drain NATS, close the pool, flush telemetry.
  */
@@ -34,7 +36,10 @@ export async function runService(opts: {
   await migrateSchema(database.pool, opts.schema, opts.migrationsFolder);
   const bus = await connectBus(opts.config.NATS_URL, opts.name, opts.config.NATS_NAMESPACE);
   await ensureStreams(bus);
-  const parts = await opts.start({ database, bus, logger });
+  const started = await opts.start({ database, bus, logger });
+  // Every service's schema has the platform's processed_events table (its consumers' dedup records).
+  const pruner = startProcessedEventsPruner(database.db, processedEventsTable(pgSchema(opts.schema)), logger);
+  const parts: Stoppable[] = [{ name: 'processed events pruner', stop: () => pruner.stop() }, ...started];
   logger.info('ready');
 
   let stopping: Promise<void> | undefined;

@@ -1,0 +1,1 @@
+CREATE INDEX "processed_events_processed_at_brin" ON "billing"."processed_events" USING brin ("processed_at");
