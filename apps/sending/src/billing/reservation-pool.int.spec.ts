@@ -225,6 +225,16 @@ describe('reservation pool', () => {
     expect(await rowsOf(pooled)).toEqual([]);
   });
 
+  it('stops cleanly when billing is already gone, leaving its records to the leftover sweep', async () => {
+    const billing = fakeBilling();
+    const { pool, send } = setUp({ ...billing, release: async () => Promise.reject(new Error('14 UNAVAILABLE')) });
+    const first = await send(tenant(), VIVO);
+    await waitFor(async () => (pool.held() > 0 ? true : undefined), 'the pool to fill');
+    const pooled = [...billing.held.keys()].filter((id) => id !== first.id);
+    await expect(pool.stop()).resolves.toBeUndefined();
+    expect((await rowsOf(pooled)).sort()).toEqual([...pooled].sort());
+  });
+
   it('releases, when it stops, also what a refill on its way brings back', async () => {
     const { billing, pool, send } = setUp(fakeBilling(Number.POSITIVE_INFINITY, { batchDelayMs: 200 }));
     const first = await send(tenant(), VIVO);

@@ -138,7 +138,14 @@ export class ReservationPool {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await Promise.all([...this.lanes.values()].map((lane) => lane.refilling));
-    for (const lane of this.lanes.values()) await this.releaseIds(lane.key.accountId, lane.ready.splice(0).map((r) => r.id));
+    for (const lane of this.lanes.values()) {
+      const ids = lane.ready.splice(0).map((r) => r.id);
+      // Billing may be stopping too: what is not given back now keeps its rows, and the
+      // leftover sweep of the next process to start gives it back.
+      await this.releaseIds(lane.key.accountId, ids).catch((err) =>
+        this.deps.logger.warn({ err: String(err), accountId: lane.key.accountId, held: ids.length }, 'could not give pooled reservations back at shutdown; the leftover sweep will'),
+      );
+    }
   }
 
   /** Reservations held now (tests, diagnostics). */
