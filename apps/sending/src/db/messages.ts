@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sending } from './schema';
 
@@ -45,7 +46,8 @@ export const messages = sending.table(
   (t) => [
     uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey),
     index('messages_account_created_idx').on(t.accountId, t.createdAt),
-    index('messages_batch_idx').on(t.batchId, t.batchIndex),
+    // Only batch members: a single send (no batch) costs this index nothing.
+    index('messages_batch_idx').on(t.batchId, t.batchIndex).where(sql`${t.batchId} is not null`),
     // A reply joins the last message sent to its number.
     index('messages_to_created_idx').on(t.to, t.createdAt),
   ],

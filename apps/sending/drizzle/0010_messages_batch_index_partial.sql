@@ -1,0 +1,2 @@
+DROP INDEX "sending"."messages_batch_idx";--> statement-breakpoint
+CREATE INDEX "messages_batch_idx" ON "sending"."messages" USING btree ("batch_id","batch_index") WHERE "sending"."messages"."batch_id" is not null;
