@@ -43,7 +43,7 @@ export async function main() {
         { db, reserve: billingGrpc.reserve, reserveBatch: billingGrpc.reserveBatch, release: billingGrpc.release, logger },
         { maxSize: config.RESERVATION_POOL_MAX, ttlMs: config.RESERVATION_POOL_TTL_SECONDS * 1000 },
       ).start();
-      const billing = { ...billingGrpc, reserve: pool.reserve, reserveBatch: pool.reserveBatch, takeReserved: pool.take.bind(pool) };
+      const billing = { ...billingGrpc, reserve: pool.reserve, reserveBatch: pool.reserveBatch, takeReserved: pool.take };
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,

@@ -1,5 +1,6 @@
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
+import { startSweeper } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { transfers } from '../db';
 import { settleMessages } from './settle';
@@ -25,26 +26,13 @@ export async function voidExpiredPendings(db: Db, now = new Date()): Promise<num
 
 /** Runs voidExpiredPendings every `everyMs` (and again at once while it finds a full batch). */
 export function startPendingSweeper(db: Db, logger: Logger, everyMs = 60_000) {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = voidExpiredPendings(db)
-      .then((parts) => {
-        if (parts > 0) logger.warn({ parts }, 'voided reservations whose carrier answer never came');
-        if (!stopped) timer = setTimeout(tick, parts >= BATCH ? 0 : everyMs);
-      })
-      .catch((err) => {
-        logger.error({ err }, 'pending sweeper failed; will retry');
-        if (!stopped) timer = setTimeout(tick, everyMs);
-      });
-  };
-  timer = setTimeout(tick, everyMs);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+  return startSweeper({
+    sweep: () => voidExpiredPendings(db),
+    everyMs,
+    again: (parts) => parts >= BATCH,
+    onResult: (parts) => {
+      if (parts > 0) logger.warn({ parts }, 'voided reservations whose carrier answer never came');
     },
-  };
+    onError: (err) => logger.error({ err }, 'pending sweeper failed; will retry'),
+  });
 }

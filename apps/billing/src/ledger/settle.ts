@@ -40,7 +40,8 @@ export async function settleMessages(tx: Tx, decisions: Map<string, Decision>, o
     // Reserved inside a declared incident window: never posted, whatever the carrier said.
     // A reservation made ahead that timed out unanswered may never have had a message: like a
     // release, nothing an incident spared (declare-window.ts leaves those to their answer too).
-    const plain = opts.released || (opts.timedOut && pending.usableUntil !== null);
+    // (A release read no windows at all.)
+    const plain = opts.timedOut && pending.usableUntil !== null;
     const incident = plain ? undefined : windowOf(windows, pending.createdAt, pending.carrier, pending.usableUntil);
     const action = incident ? 'void' : typeof decision === 'function' ? decision(pending.part!) : decision;
     return { pending, action, incidentId: incident?.incidentId ?? null };

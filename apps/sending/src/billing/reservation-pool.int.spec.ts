@@ -73,7 +73,7 @@ function setUp(billing = fakeBilling(), opts: PoolOptions = { maxSize: 64, ttlMs
   const pool = new ReservationPool({ db: database.db, reserve: billing.reserve, reserveBatch: billing.reserveBatch, release: billing.release, logger }, opts);
   const ports = singleSendPorts(database.db);
   const send = (who: UserPrincipal, to: string, text = 'Olá') =>
-    sendSms({ db: database.db, ...ports, router, reserve: pool.reserve, release: billing.release, takeReserved: pool.take.bind(pool) }, who, {
+    sendSms({ db: database.db, ...ports, router, reserve: pool.reserve, release: billing.release, takeReserved: pool.take }, who, {
       to,
       text,
       idempotencyKey: randomUUID(),

@@ -1,15 +1,12 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { uuidv7, type Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
+import { startSweeper } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { messages, pooledReservations } from '../db';
 import type { ReserveBatchPort } from '../messages/send-batch';
-import type { ReleasePort, ReservePort } from '../messages/send-sms';
+import type { ReleasePort, ReserveKey, ReservePort, TakeReservedPort } from '../messages/send-sms';
 import { nextQuotaMonth } from './quota-month';
-
-type ReserveInput = Parameters<ReservePort>[0];
-/** What a pooled reservation must match: who pays, and what one part costs (country, carrier). */
-export type PoolKey = Pick<ReserveInput, 'accountId' | 'subaccountId' | 'country' | 'carrier'>;
 
 export interface PoolOptions {
   /** Most reservations held per key (0: no pool, every SendSms asks billing). */
@@ -19,7 +16,7 @@ export interface PoolOptions {
 }
 
 interface Lane {
-  key: PoolKey;
+  key: ReserveKey;
   /** Oldest first; each usable until `until` (its TTL, or the end of its quota month if sooner). */
   ready: Array<{ id: string; until: number }>;
   /** How many this lane tries to hold: doubles when takes find it empty, halves when reservations expire unused. */
@@ -73,7 +70,7 @@ const RELEASE_CHUNK = 500;
 export class ReservationPool {
   private readonly lanes = new Map<string, Lane>();
   private readonly accounts = new Map<string, AccountState>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly sweepers: Array<{ stop(): Promise<void> }> = [];
   private stopped = false;
 
   constructor(
@@ -83,21 +80,18 @@ export class ReservationPool {
 
   /** Starts the expiry and leftover sweeps (not needed for take/reserve, so tests may drive them by hand). */
   start(): this {
-    const every = (ms: number, run: () => Promise<unknown>) => {
-      const timer = setInterval(() => void run().catch((err) => this.deps.logger.warn({ err }, 'reservation pool sweep failed; next round retries')), ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(Math.max(250, this.opts.ttlMs / 4), () => this.releaseExpired());
-    every(60_000, () => this.releaseLeftovers());
-    void this.releaseLeftovers().catch((err) => this.deps.logger.warn({ err }, 'reservation pool leftover sweep failed'));
+    const onError = (err: unknown) => this.deps.logger.warn({ err }, 'reservation pool sweep failed; next round retries');
+    this.sweepers.push(
+      startSweeper({ sweep: () => this.releaseExpired(), everyMs: Math.max(250, this.opts.ttlMs / 4), onError }),
+      startSweeper({ sweep: () => this.releaseLeftovers(), firstAfterMs: 0, everyMs: 60_000, onError }),
+    );
     return this;
   }
 
   /** A reserved message id for a one-part message of this key, or undefined (then ask billing). */
-  take(key: PoolKey, parts: number): string | undefined {
-    if (parts !== 1 || this.opts.maxSize === 0) return undefined;
-    const lane = this.lanes.get(keyOf(key));
+  readonly take: TakeReservedPort = (key, parts) => {
+    // Lanes exist only for keys a one-part send was reserved for, and only when the pool is on.
+    const lane = parts === 1 ? this.lanes.get(keyOf(key)) : undefined;
     if (!lane) return undefined;
     const stale = this.staleCount(lane, Date.now());
     // Out of the caller's way: it goes on (with billing, if nothing fresh is left) while these are given back.
@@ -110,7 +104,7 @@ export class ReservationPool {
     }
     if (lane.ready.length < lane.target / 2) this.refill(lane);
     return taken?.id;
-  }
+  };
 
   /**
    * Billing's reservation for a send the pool could not serve. A refusal while this account
@@ -136,7 +130,7 @@ export class ReservationPool {
   /** Releases everything held (shutdown: billing gets the credit and quota back at once). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all(this.sweepers.map((sweeper) => sweeper.stop()));
     await Promise.all([...this.lanes.values()].map((lane) => lane.refilling));
     for (const lane of this.lanes.values()) {
       const ids = lane.ready.splice(0).map((r) => r.id);
@@ -190,7 +184,12 @@ export class ReservationPool {
         order by r.created_at limit 5000`);
       if (rows.rows.length === 0) return released;
       const byAccount = new Map<string, string[]>();
-      for (const r of rows.rows) if (!r.taken) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r.id]);
+      for (const r of rows.rows) {
+        if (r.taken) continue;
+        const ids = byAccount.get(r.account_id);
+        if (ids) ids.push(r.id);
+        else byAccount.set(r.account_id, [r.id]);
+      }
       for (const [accountId, ids] of byAccount) {
         await this.releaseIds(accountId, ids);
         released += ids.length;
@@ -199,7 +198,7 @@ export class ReservationPool {
     }
   }
 
-  private laneFor(key: PoolKey): Lane {
+  private laneFor(key: ReserveKey): Lane {
     const id = keyOf(key);
     let lane = this.lanes.get(id);
     if (!lane) {
@@ -300,7 +299,7 @@ export class ReservationPool {
       // Billing may have reserved them, or may still (the call outlived its deadline, not
       // billing's work): give back whatever it did now, and keep the rows, so the leftover
       // sweep releases them again once no reservation can still be on its way.
-      void this.releaseOnly(ids).catch((e) => this.warnRelease(e));
+      void this.releaseIds(accountId, ids, { keepRows: true }).catch((e) => this.warnRelease(e));
       throw err;
     }
     const account = this.accountOf(accountId);
@@ -316,19 +315,17 @@ export class ReservationPool {
     else lane.ready.push(...reserved.map((id) => ({ id, until })));
   }
 
-  /** Gives one account's reservations back to billing, a chunk per call, then forgets them. */
-  private async releaseIds(accountId: string, ids: string[]): Promise<void> {
+  /**
+   * Gives one account's reservations back to billing, a chunk per call, then forgets them
+   * (unless `keepRows`: the leftover sweep is to release them again).
+   */
+  private async releaseIds(accountId: string, ids: string[], opts: { keepRows?: boolean } = {}): Promise<void> {
     for (let i = 0; i < ids.length; i += RELEASE_CHUNK) {
       const chunk = ids.slice(i, i + RELEASE_CHUNK);
       await this.deps.release(chunk);
-      await this.forget(chunk);
+      if (!opts.keepRows) await this.forget(chunk);
     }
     if (ids.length > 0) this.deps.logger.debug({ accountId, released: ids.length }, 'pooled reservations released');
-  }
-
-  /** Releases without forgetting: the rows stay for the leftover sweep to release again. */
-  private async releaseOnly(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += RELEASE_CHUNK) await this.deps.release(ids.slice(i, i + RELEASE_CHUNK));
   }
 
   private async forget(ids: string[]): Promise<void> {
@@ -341,6 +338,6 @@ export class ReservationPool {
   }
 }
 
-function keyOf(key: PoolKey): string {
+function keyOf(key: ReserveKey): string {
   return `${key.accountId}\u0000${key.subaccountId}\u0000${key.country}\u0000${key.carrier}`;
 }

@@ -48,7 +48,10 @@ export type ReleasePort = (messageIds: string[]) => Promise<unknown>;
  * A message id billing reserved ahead for a message like this one (see billing/reservation-pool.ts),
  * or undefined: then the send asks billing itself. The message is stored under the id it gets.
  */
-export type TakeReservedPort = (key: Omit<Parameters<ReservePort>[0], 'messageId' | 'parts'>, parts: number) => string | undefined;
+export type TakeReservedPort = (key: ReserveKey, parts: number) => string | undefined;
+
+/** What a reservation's price and limits depend on: who pays, and where the part goes. */
+export type ReserveKey = Omit<Parameters<ReservePort>[0], 'messageId' | 'parts'>;
 
 /**
  * Accepts or refuses one SMS. Malformed input is INVALID_ARGUMENT and writes nothing.

@@ -46,10 +46,10 @@ export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () 
 
 /**
  * Messages of separate requests and their events in ONE statement (no transaction round
- * trips; prepared, so Postgres plans it once per connection): the insert skips a message whose idempotency key is already taken (the unique index
- * decides between concurrent duplicates, also two in the same call: the first wins), and an
- * event is written only with the message it announces. Per message: the stored row, or
- * undefined when its key was taken.
+ * trips; prepared, so Postgres plans it once per connection): the insert skips a message
+ * whose idempotency key is already taken (the unique index decides between concurrent
+ * duplicates, also two in the same call: the first wins), and an event is written only with
+ * the message it announces. Per message: the stored row, or undefined when its key was taken.
  */
 export async function storeMany(db: Db, decided: Decided[]): Promise<Array<MessageRow | undefined>> {
   const rows = rowsOf(decided);

@@ -1,5 +1,4 @@
 import type { DbOrTx, ProcessedEventsTable } from '@sabia/db';
-import type { Logger } from '@sabia/logger';
 import { sql } from 'drizzle-orm';
 import { STREAM_MAX_AGE_MS } from './setup';
 
@@ -25,29 +24,4 @@ export async function pruneProcessedEvents(db: DbOrTx, table: ProcessedEventsTab
     deleted += result.rowCount ?? 0;
     if ((result.rowCount ?? 0) < CHUNK) return deleted;
   }
-}
-
-/** Prunes every `everyMs` (first a minute after start, out of the way of a busy boot). */
-export function startProcessedEventsPruner(db: DbOrTx, table: ProcessedEventsTable, logger: Logger, everyMs = 3600_000) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = pruneProcessedEvents(db, table)
-      .then((deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'pruned records of events applied before the streams’ retention');
-      })
-      .catch((err) => logger.warn({ err }, 'pruning processed events failed; next round retries'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, everyMs).unref();
-      });
-  };
-  timer = setTimeout(tick, Math.min(everyMs, 60_000)).unref();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
 }

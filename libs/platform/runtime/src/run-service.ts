@@ -1,8 +1,9 @@
-import { connectBus, ensureStreams, startProcessedEventsPruner, type Bus } from '@sabia/bus';
+import { connectBus, ensureStreams, pruneProcessedEvents, type Bus } from '@sabia/bus';
 import { connectDb, migrateSchema, processedEventsTable, type Database } from '@sabia/db';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { createLogger, safeUrl, type Logger } from '@sabia/logger';
 import type { Telemetry } from '@sabia/telemetry';
+import { startSweeper } from './sweeper';
 
 export interface ServiceDeps {
   database: Database;
@@ -38,7 +39,16 @@ export async function runService(opts: {
   await ensureStreams(bus);
   const started = await opts.start({ database, bus, logger });
   // Every service's schema has the platform's processed_events table (its consumers' dedup records).
-  const pruner = startProcessedEventsPruner(database.db, processedEventsTable(pgSchema(opts.schema)), logger);
+  const processedEvents = processedEventsTable(pgSchema(opts.schema));
+  const pruner = startSweeper({
+    sweep: () => pruneProcessedEvents(database.db, processedEvents),
+    firstAfterMs: 60_000, // out of the way of a busy boot
+    everyMs: 3600_000,
+    onResult: (deleted) => {
+      if (deleted > 0) logger.info({ deleted }, 'pruned records of events applied before the streams’ retention');
+    },
+    onError: (err) => logger.warn({ err }, 'pruning processed events failed; next round retries'),
+  });
   const parts: Stoppable[] = [{ name: 'processed events pruner', stop: () => pruner.stop() }, ...started];
   logger.info('ready');
 
