@@ -22,7 +22,6 @@ export async function main() {
     telemetry,
     async start({ database, bus, logger }) {
       const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger });
-      const consumers = await startSendingConsumers(database.db, bus, logger);
       const callbackCache = new CallbackCache(database.db);
       const callbacks = startCallbackWorker(database.db, logger, {
         cache: callbackCache,
@@ -31,6 +30,7 @@ export async function main() {
         concurrency: config.CALLBACK_CONCURRENCY,
         retryScale: config.CALLBACK_RETRY_SCALE,
       });
+      const consumers = await startSendingConsumers(database.db, bus, logger, callbacks.handOff);
       const grpc = await startGrpcServer({
         host: config.GRPC_HOST,
         port: config.GRPC_PORT,

@@ -2,6 +2,7 @@ import type { Db } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks } from '../db';
+import { toCallbackRow, type CallbackHandOff } from './enqueue-callback';
 
 export interface FinishedAttempt {
   callbackId: string;
@@ -22,8 +23,12 @@ export interface FinishedAttempt {
  * one per batch.
  */
 export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
-  constructor(db: Db) {
-    super((attempts) => recordAttempts(db, attempts), { maxBatch: 128, maxWaitMs: 5 });
+  /**
+   * With `handOff`, a callback let go by a finished one (its message's next) is leased to this
+   * process and handed to its worker, like a new one (see enqueue-callback.ts).
+   */
+  constructor(db: Db, handOff?: CallbackHandOff) {
+    super((attempts) => recordAttempts(db, attempts, handOff), { maxBatch: 128, maxWaitMs: 5 });
   }
 
   record(item: FinishedAttempt): Promise<void> {
@@ -31,11 +36,14 @@ export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
   }
 }
 
-async function recordAttempts(db: Db, batch: FinishedAttempt[]): Promise<void[]> {
+async function recordAttempts(db: Db, batch: FinishedAttempt[], handOff?: CallbackHandOff): Promise<void[]> {
   const col = <T>(pick: (a: FinishedAttempt) => T) => sql.param(batch.map(pick));
   // A finished status callback lets the next one of its message go (see enqueue-callback.ts);
   // a reply's callback shares the message id but is outside that order.
-  await db.execute(sql`
+  // Leased to the hand-off when it has room for all it could be given (one per finished one).
+  const leased = handOff !== undefined && handOff.room() >= batch.length;
+  const dueAt = leased ? sql`now() + ${`${handOff.leaseMs} milliseconds`}::interval` : sql`now()`;
+  const released = await db.execute<Record<string, unknown>>(sql`
     with attempt as (
       insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
       select * from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
@@ -46,9 +54,11 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[]): Promise<void[]>
       where c.id = t.id
       returning c.message_id, c.state, c.type
     )
-    update ${callbacks} w set state = 'pending', next_attempt_at = now()
+    update ${callbacks} w set state = 'pending', next_attempt_at = ${dueAt}
     where w.id in (
       select (select e.id from ${callbacks} e where e.message_id = d.message_id and e.state = 'waiting' order by e.id limit 1)
-      from done d where d.state <> 'pending' and d.type <> 'message.reply')`);
+      from done d where d.state <> 'pending' and d.type <> 'message.reply')
+    returning w.*`);
+  if (leased && released.rows.length > 0) handOff.take(released.rows.map(toCallbackRow));
   return batch.map(() => undefined);
 }

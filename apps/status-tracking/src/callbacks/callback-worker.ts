@@ -5,17 +5,29 @@ import { callbacks } from '../db';
 import { ConnectionPool } from '@sabia/webhooks';
 import { AttemptRecorder } from './attempt-recorder';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
-import { unfinishedBefore } from './enqueue-callback';
+import { toCallbackRow, unfinishedBefore, type CallbackHandOff } from './enqueue-callback';
+
+type CallbackRow = typeof callbacks.$inferSelect;
 
 const BATCH = 128;
 const IDLE_POLL_MS = 200;
 const SWEEP_MS = 2_000;
 
+
 /**
  * Delivers due callbacks (a message's status callbacks one after the other: the next waits
- * until the one before finishes, see enqueue-callback.ts). Rows are leased (next_attempt_at pushed past the timeout) with
- * FOR UPDATE SKIP LOCKED, so any number of status-tracking replicas share the work and a
+ * until the one before finishes, see enqueue-callback.ts). Rows are leased (next_attempt_at
+ * pushed past the timeout), so any number of status-tracking replicas share the work and a
  * replica that dies mid-delivery only delays its callbacks until the lease ends.
+ *
+ * Two ways in. New callbacks, and the ones a finished callback lets go, are written already
+ * leased to this process and handed over in memory (`handOff`): no statement has to find them
+ * again. Only a few are queued in memory (four times the concurrency: a second or so of
+ * work); when that queue is full, new callbacks are written due at once, and claimed.
+ * Retries, and whatever another process left behind, are claimed off the due index with FOR
+ * UPDATE SKIP LOCKED. A handed-over callback not started within half its lease (receivers
+ * slowed to their timeouts) is left to the claim after the lease: it is never started twice
+ * in this process, and never lost.
  */
 export function startCallbackWorker(db: Db, logger: Logger, options: Omit<DeliveryOptions, 'pool' | 'recorder'> & { concurrency: number }) {
   let stopped = false;
@@ -23,7 +35,17 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
   const inFlight = new Set<Promise<unknown>>();
   const leaseMs = options.timeoutMs * 2 + 5_000;
   const pool = new ConnectionPool();
-  const delivery = { ...options, pool, recorder: new AttemptRecorder(db) };
+  const handed: Array<{ row: CallbackRow; startBy: number }> = [];
+  const handOff: CallbackHandOff = {
+    leaseMs,
+    room: () => (stopped ? 0 : Math.max(0, options.concurrency * 4 - inFlight.size - handed.length)),
+    take(rows) {
+      const startBy = performance.now() + leaseMs / 2;
+      for (const row of rows) handed.push({ row, startBy });
+      wake?.();
+    },
+  };
+  const delivery = { ...options, pool, recorder: new AttemptRecorder(db, handOff) };
 
   const claim = async (limit: number) => {
     const result = await db.execute<Record<string, unknown>>(sql`
@@ -58,44 +80,60 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
     }
   })();
 
+  const start = (cb: CallbackRow) => {
+    const run = deliverCallback(db, cb, delivery)
+      .then((verdict) => logger.debug({ callbackId: cb.id, verdict }, 'callback attempt'))
+      .catch((err) => logger.error({ err, callbackId: cb.id }, 'callback attempt crashed; it will be retried after its lease'))
+      .finally(() => {
+        inFlight.delete(run);
+        wake?.();
+      });
+    inFlight.add(run);
+  };
+
   const loop = async () => {
+    const chunk = Math.min(BATCH, options.concurrency);
+    let claimAfter = 0;
     while (!stopped) {
+      while (handed.length > 0 && inFlight.size < options.concurrency) {
+        const { row, startBy } = handed.shift()!;
+        if (performance.now() <= startBy) start(row);
+      }
       const room = options.concurrency - inFlight.size;
-      let rows: Array<typeof callbacks.$inferSelect> = [];
-      // Claim in chunks, not one row per finished callback: a claim is a statement.
-      if (room >= Math.min(BATCH, options.concurrency) / 4 || inFlight.size === 0) {
+      let claimed = 0;
+      // Claim in chunks, not one row per finished callback: a claim is a statement. One that
+      // comes back short means nothing more is due: the next looks at the next poll, however
+      // often callbacks finish meanwhile (new ones arrive by hand-off, not by claim).
+      if (performance.now() >= claimAfter && (room >= chunk / 4 || inFlight.size === 0)) {
+        const limit = Math.min(room, BATCH);
+        let rows: CallbackRow[] = [];
         try {
-          rows = await claim(Math.min(room, BATCH));
+          rows = await claim(limit);
         } catch (err) {
           // Leased rows that were not read come back when their lease ends.
           logger.warn({ err }, 'could not claim callbacks; retrying');
         }
+        for (const cb of rows) start(cb);
+        claimed = rows.length;
+        if (claimed < limit) claimAfter = performance.now() + IDLE_POLL_MS;
       }
-      for (const cb of rows) {
-        const run = deliverCallback(db, cb, delivery)
-          .then((verdict) => logger.debug({ callbackId: cb.id, verdict }, 'callback attempt'))
-          .catch((err) => logger.error({ err, callbackId: cb.id }, 'callback attempt crashed; it will be retried after its lease'))
-          .finally(() => {
-            inFlight.delete(run);
-            wake?.();
-          });
-        inFlight.add(run);
-      }
-      if (rows.length === 0 || options.concurrency - inFlight.size < Math.min(BATCH, options.concurrency) / 4) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, IDLE_POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            wake = undefined;
-            resolve();
-          };
-        });
-      }
+      const busy = options.concurrency - inFlight.size < chunk / 4;
+      if (claimed > 0 && !busy) continue;
+      if (handed.length > 0 && inFlight.size < options.concurrency) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, Math.min(IDLE_POLL_MS, claimAfter - performance.now())));
+        wake = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        };
+      });
     }
   };
   const running = loop();
 
   return {
+    handOff,
     async stop() {
       stopped = true;
       wake?.();
@@ -104,24 +142,5 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
       await Promise.allSettled([...inFlight]);
       pool.close();
     },
-  };
-}
-
-/** A raw callbacks row (from RETURNING *) as drizzle would give it. */
-function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inferSelect {
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    subaccountId: String(r.subaccount_id),
-    messageId: String(r.message_id),
-    type: String(r.type),
-    url: String(r.url),
-    payload: String(r.payload),
-    state: String(r.state),
-    attempts: Number(r.attempts),
-    nextAttemptAt: date(r.next_attempt_at)!,
-    createdAt: date(r.created_at)!,
-    finishedAt: date(r.finished_at),
   };
 }

@@ -23,12 +23,31 @@ export interface OwedCallback {
  * serialises the transactions that owe callbacks for one message.
  */
 export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Promise<void> {
-  const statement = statusCallbacksInsertSql(owed);
+  const statement = statusCallbacksInsert(owed)?.statement;
   if (statement) await tx.execute(statement);
 }
 
-/** enqueueStatusCallbacks' INSERT (undefined when nothing is owed), for folding into a bigger statement. */
-export function statusCallbacksInsertSql(owed: OwedCallback[]): SQL | undefined {
+type CallbackRow = typeof callbacks.$inferSelect;
+
+/**
+ * The callback worker of this process, taking callbacks straight from the transaction that owed
+ * them (see callback-worker.ts): up to `room()` of them are written already leased to it for
+ * `leaseMs`, so no claim statement has to find them again and no other replica takes them
+ * meanwhile. The rest are due at once, for whichever worker claims them first.
+ */
+export interface CallbackHandOff {
+  leaseMs: number;
+  room(): number;
+  take(rows: CallbackRow[]): void;
+}
+
+/**
+ * enqueueStatusCallbacks' INSERT (undefined when nothing is owed), for folding into a bigger
+ * statement. With a hand-off, the first callbacks (as many as it has room for) are leased to
+ * it; the statement returns those that are due now (`pending`, not `waiting`), and `due` picks
+ * them out of its result as rows for the hand-off.
+ */
+export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHandOff) {
   const rows = owed
     .filter((o) => o.row.callbackUrl)
     .map((o) => ({
@@ -43,16 +62,31 @@ export function statusCallbacksInsertSql(owed: OwedCallback[]): SQL | undefined 
   if (rows.length === 0) return undefined;
   // One array parameter per column (drizzle's multi-row insert would build one per cell).
   const col = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
-  return sql`
-    insert into ${callbacks} (id, account_id, subaccount_id, message_id, type, url, payload, state)
-    select t.id, t.account_id, t.subaccount_id, t.message_id, t.type, t.url, t.payload,
-      case when t.n > 1 or (${unfinishedBefore(sql`t.message_id`)}) then 'waiting' else 'pending' end
+  const leased = Math.min(rows.length, handOff?.room() ?? 0);
+  const leasedUntil = sql`now() + ${`${handOff?.leaseMs ?? 0} milliseconds`}::interval`;
+  const statement = sql`
+    insert into ${callbacks} (id, account_id, subaccount_id, message_id, type, url, payload, state, next_attempt_at)
+    select t.id, t.account_id, t.subaccount_id, t.message_id, t.type, t.url, t.payload, t.state,
+      case when t.state = 'pending' and t.i <= ${leased} then ${leasedUntil} else now() end
     from (
-      select u.*, row_number() over (partition by u.message_id order by u.id) as n
-      from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
-        ${col((r) => r.messageId)}::uuid[], ${col((r) => r.type)}::text[], ${col((r) => r.url)}::text[], ${col((r) => r.payload)}::text[])
-        as u(id, account_id, subaccount_id, message_id, type, url, payload)
-    ) t`;
+      select u.*, case when u.n > 1 or (${unfinishedBefore(sql`u.message_id`)}) then 'waiting' else 'pending' end as state
+      from (
+        select v.*, row_number() over (partition by v.message_id order by v.id) as n
+        from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
+          ${col((r) => r.messageId)}::uuid[], ${col((r) => r.type)}::text[], ${col((r) => r.url)}::text[], ${col((r) => r.payload)}::text[])
+          with ordinality as v(id, account_id, subaccount_id, message_id, type, url, payload, i)
+      ) u
+    ) t
+    -- leased: due after now() (the statement's start, which created_at is)
+    returning case when next_attempt_at > created_at then id end as leased_id, next_attempt_at, created_at`;
+  /** The callbacks of this insert leased to the hand-off, as its worker takes them, from the result. */
+  const due = (returned: Array<Record<string, unknown>>): CallbackRow[] => {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return returned
+      .filter((r) => r.leased_id)
+      .map((r) => ({ ...byId.get(String(r.leased_id))!, state: 'pending', attempts: 0, nextAttemptAt: new Date(r.next_attempt_at as string), createdAt: new Date(r.created_at as string), finishedAt: null }));
+  };
+  return { statement, due };
 }
 
 /**
@@ -63,4 +97,23 @@ export function statusCallbacksInsertSql(owed: OwedCallback[]): SQL | undefined 
  */
 export function unfinishedBefore(messageId: SQL, before?: SQL) {
   return sql`(select 1 from ${callbacks} e where e.message_id = ${messageId} and e.state in ('pending', 'waiting') and e.type <> 'message.reply'${before ? sql` and e.id < ${before}` : sql``} limit 1) is not null`;
+}
+
+/** A raw callbacks row (from RETURNING *) as drizzle would give it. */
+export function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inferSelect {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    subaccountId: String(r.subaccount_id),
+    messageId: String(r.message_id),
+    type: String(r.type),
+    url: String(r.url),
+    payload: String(r.payload),
+    state: String(r.state),
+    attempts: Number(r.attempts),
+    nextAttemptAt: date(r.next_attempt_at)!,
+    createdAt: date(r.created_at)!,
+    finishedAt: date(r.finished_at),
+  };
 }

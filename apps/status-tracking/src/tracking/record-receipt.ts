@@ -1,10 +1,10 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, writeWithEventsReturning, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
-import { statusCallbacksInsertSql, type OwedCallback } from '../callbacks/enqueue-callback';
+import { statusCallbacksInsert, type CallbackHandOff, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus, outbox, partStatus, processedEvents } from '../db';
 import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
@@ -28,8 +28,8 @@ export interface ReceiptFact {
  * and the "delivered" callback go out only when a message's second level actually changes
  * (the callback waits for the first level if the receipt overtook it).
  */
-export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: CallbackHandOff): Promise<void> {
+  const due = await db.transaction(async (tx) => {
     const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
     const todo = facts.filter((f) => fresh.has(f.eventId));
     if (todo.length === 0) return;
@@ -132,6 +132,10 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[]): Promise<void
       }
       if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
     }
-    await writeWithEvents(tx, outbox, [historyInsertSql(splits), statusCallbacksInsertSql(owed)], events);
+    const insert = statusCallbacksInsert(owed, handOff);
+    const returned = await writeWithEventsReturning(tx, outbox, [historyInsertSql(splits)], events, insert?.statement);
+    return insert?.due(returned);
   });
+  // Committed: this process delivers them (leased to it above), no claim needed.
+  if (due?.length) handOff?.take(due);
 }

@@ -1,10 +1,10 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, writeWithEventsReturning, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
-import { statusCallbacksInsertSql, type OwedCallback } from '../callbacks/enqueue-callback';
+import { statusCallbacksInsert, type CallbackHandOff, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus, outbox, processedEvents } from '../db';
 import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
@@ -28,9 +28,9 @@ type Row = typeof messageStatus.$inferSelect;
  * decide it; receipts that came first have decided already, and their held-back "delivered"
  * callback goes out now, after "sent".
  */
-export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
+export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHandOff): Promise<void> {
   const conflicts: Error[] = [];
-  await db.transaction(async (tx) => {
+  const due = await db.transaction(async (tx) => {
     const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
     // One fact per message, in message id order: concurrent batches lock rows in the same order.
     const byMessage = new Map<string, SentFact>();
@@ -93,8 +93,12 @@ export async function recordSent(db: Db, facts: SentFact[]): Promise<void> {
         ? sql`update ${messageStatus} set delivered_status = ${DELIVERED_STATUS.MESSAGE_SPLIT}, delivered_at = sent_at
             where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`
         : undefined;
-    await writeWithEvents(tx, outbox, [splitUpdate, historyInsertSql(history), statusCallbacksInsertSql(owed)], events);
+    const insert = statusCallbacksInsert(owed, handOff);
+    const returned = await writeWithEventsReturning(tx, outbox, [splitUpdate, historyInsertSql(history)], events, insert?.statement);
+    return insert?.due(returned);
   });
+  // Committed: this process delivers them (leased to it above), no claim needed.
+  if (due?.length) handOff?.take(due);
 }
 
 /** A raw message_status row (from a RETURNING *) as drizzle would give it. */

@@ -104,12 +104,36 @@ export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: Outg
  * event ids.
  */
 export async function writeWithEvents(tx: DbOrTx, table: OutboxTable, writes: Array<SQL | undefined>, events: OutgoingEvent[]): Promise<string[]> {
+  return (await foldWrites(tx, table, writes, events)).ids;
+}
+
+/**
+ * writeWithEvents, and the rows `returning` (one more write, with a RETURNING clause) gives
+ * back: for a caller that acts on what it wrote once the transaction commits.
+ */
+export async function writeWithEventsReturning<R extends Record<string, unknown>>(
+  tx: DbOrTx,
+  table: OutboxTable,
+  writes: Array<SQL | undefined>,
+  events: OutgoingEvent[],
+  returning: SQL | undefined,
+): Promise<R[]> {
+  return (await foldWrites<R>(tx, table, writes, events, returning)).rows;
+}
+
+async function foldWrites<R extends Record<string, unknown>>(tx: DbOrTx, table: OutboxTable, writes: Array<SQL | undefined>, events: OutgoingEvent[], returning?: SQL) {
   const parts = writes.filter((w): w is SQL => w !== undefined);
   const outbox = events.length === 0 ? undefined : events.length === 1 ? singleOutboxInsert(table, events[0]!) : packedOutboxInsert(table, events);
   if (outbox) parts.push(outbox.statement);
-  if (parts.length === 0) return [];
-  const ctes = sql.join(parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`), sql`, `);
+  if (parts.length === 0 && !returning) return { ids: [], rows: [] as R[] };
+  const ctes = sql.join([...parts.map((part, i) => sql`${sql.raw(`w${i}`)} as (${part})`), ...(returning ? [sql`r as (${returning})`] : [])], sql`, `);
   // The notify wakes the relay at once instead of at its next poll (delivered only if we commit).
-  await tx.execute(sql`with ${ctes} select ${outbox ? sql`pg_notify(${outboxChannel(table)}, '')` : sql`1`}`);
-  return outbox?.ids ?? [];
+  const notify = outbox ? sql`pg_notify(${outboxChannel(table)}, '')` : sql`1`;
+  if (!returning) {
+    await tx.execute(sql`with ${ctes} select ${notify}`);
+    return { ids: outbox?.ids ?? [], rows: [] as R[] };
+  }
+  // The left join keeps the notify's row when `returning` gave none (then one row of nulls).
+  const result = await tx.execute<R>(sql`with ${ctes} select r.* from (select ${notify}) n left join r on true`);
+  return { ids: outbox?.ids ?? [], rows: (result.rows as R[]).filter((row) => Object.values(row).some((v) => v !== null)) };
 }
