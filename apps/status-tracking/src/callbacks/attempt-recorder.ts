@@ -20,7 +20,8 @@ export interface FinishedAttempt {
  * Writes callback attempts and the callbacks' new states a few milliseconds at a time, in one
  * statement (atomic: an attempt is never recorded without its callback's new state). At
  * hundreds of callbacks a second this is the difference between one commit per callback and
- * one per batch.
+ * one per batch. The attempt goes on the callback's row (last_*), which the new state updates
+ * anyway; the one it follows, if any, moves to callback_attempts.
  */
 export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
   /**
@@ -44,13 +45,14 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[], handOff?: Callba
   const leased = handOff !== undefined && handOff.room() >= batch.length;
   const dueAt = leased ? sql`now() + ${`${handOff.leaseMs} milliseconds`}::interval` : sql`now()`;
   const released = await db.execute<Record<string, unknown>>(sql`
-    with attempt as (
-      insert into ${callbackAttempts} (callback_id, http_status, error, duration_ms)
-      select * from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
+    with earlier as (${earlierAttemptsInsert(batch.map((a) => a.callbackId))}
     ), done as (
-      update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at
+      update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at,
+        last_attempt_at = now(), last_http_status = t.http_status, last_error = t.error, last_duration_ms = t.duration_ms
       from unnest(${col((a) => a.callbackId)}::uuid[], ${col((a) => a.attempts)}::integer[], ${col((a) => a.state)}::text[],
-        ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[]) as t(id, attempts, state, next_at, finished_at)
+        ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[],
+        ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
+        as t(id, attempts, state, next_at, finished_at, http_status, error, duration_ms)
       where c.id = t.id
       returning c.message_id, c.state, c.type
     )
@@ -61,4 +63,16 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[], handOff?: Callba
     returning w.*`);
   if (leased && released.rows.length > 0) handOff.take(released.rows.map(toCallbackRow));
   return batch.map(() => undefined);
+}
+
+/**
+ * Moves the latest attempt of these callbacks (uuid[]) from their rows to callback_attempts, for
+ * a statement that records a new one in its place. Reads the rows as they were before that
+ * statement's update (both see the statement's snapshot).
+ */
+export function earlierAttemptsInsert(callbackIds: string[]) {
+  return sql`
+    insert into ${callbackAttempts} (callback_id, at, http_status, error, duration_ms)
+    select c.id, c.last_attempt_at, c.last_http_status, coalesce(c.last_error, ''), c.last_duration_ms
+    from ${callbacks} c where c.id = any(${sql.param(callbackIds)}::uuid[]) and c.last_attempt_at is not null`;
 }

@@ -1,3 +1,4 @@
+import type { UserPrincipal } from '@sabia/auth';
 import { sendingEvents } from '@sabia/contracts';
 import { uuidv7 } from '@sabia/db';
 import { createLogger } from '@sabia/logger';
@@ -8,7 +9,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callbacks } from '../db';
+import { callbackAttempts, callbacks } from '../db';
+import { listCallbacks } from './list-callbacks';
 import { recordSent } from '../tracking/record-sent';
 import { CallbackCache } from './callback-cache';
 import { startCallbackWorker } from './callback-worker';
@@ -81,6 +83,11 @@ describe('callback hand-off', () => {
     expect(deliveredTo(ids).sort()).toEqual([...ids].sort());
     const rows = await database.db.select({ state: callbacks.state, attempts: callbacks.attempts }).from(callbacks).where(inArray(callbacks.messageId, ids));
     expect(rows.every((r) => r.state === 'delivered' && r.attempts === 1)).toBe(true);
+    // Answered at the first try: the attempt is on the callback's row, none in the history table.
+    const [listed] = await listCallbacks(database.db, { kind: 'user', accountId: 'acme', subaccountId: 'main', userId: 'u', role: 'administrador' } satisfies UserPrincipal, ids[0]!);
+    expect(listed!.attempts.map((a) => a.httpStatus)).toEqual([204]);
+    const history = await database.db.select().from(callbackAttempts).where(inArray(callbackAttempts.callbackId, (await database.db.select({ id: callbacks.id }).from(callbacks).where(inArray(callbacks.messageId, ids))).map((r) => r.id)));
+    expect(history).toEqual([]);
   });
 
   it('writes the callbacks its worker has no room for due at once, for the claim', async () => {

@@ -1,9 +1,9 @@
 import type { Db } from '@sabia/db';
 import { RefusedDestinationError, safePost, webhookHeaders, type AddressPolicy, type ConnectionPool } from '@sabia/webhooks';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { callbackAttempts, callbacks, disabledEndpoints } from '../db';
+import { callbacks, disabledEndpoints } from '../db';
 import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
-import type { AttemptRecorder } from './attempt-recorder';
+import { earlierAttemptsInsert, type AttemptRecorder } from './attempt-recorder';
 import type { CallbackCache } from './callback-cache';
 
 type CallbackRow = typeof callbacks.$inferSelect;
@@ -71,8 +71,11 @@ async function finish(
     return final;
   }
   await db.transaction(async (tx) => {
-    await tx.insert(callbackAttempts).values({ callbackId: cb.id, ...attempt });
-    await tx.update(callbacks).set({ attempts, state: final, finishedAt: now }).where(eq(callbacks.id, cb.id));
+    await tx.execute(earlierAttemptsInsert([cb.id]));
+    await tx
+      .update(callbacks)
+      .set({ attempts, state: final, finishedAt: now, lastAttemptAt: now, lastHttpStatus: attempt.httpStatus, lastError: attempt.error, lastDurationMs: attempt.durationMs })
+      .where(eq(callbacks.id, cb.id));
     await tx.insert(disabledEndpoints).values({ accountId: cb.accountId, url: cb.url }).onConflictDoNothing();
     // Everything else queued for that URL stops too.
     await tx

@@ -84,7 +84,7 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
     const byId = new Map(rows.map((r) => [r.id, r]));
     return returned
       .filter((r) => r.leased_id)
-      .map((r) => ({ ...byId.get(String(r.leased_id))!, state: 'pending', attempts: 0, nextAttemptAt: new Date(r.next_attempt_at as string), createdAt: new Date(r.created_at as string), finishedAt: null }));
+      .map((r) => ({ ...byId.get(String(r.leased_id))!, state: 'pending', attempts: 0, nextAttemptAt: new Date(r.next_attempt_at as string), createdAt: new Date(r.created_at as string), finishedAt: null, ...NO_ATTEMPT }));
   };
   return { statement, due };
 }
@@ -98,6 +98,8 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
 export function unfinishedBefore(messageId: SQL, before?: SQL) {
   return sql`(select 1 from ${callbacks} e where e.message_id = ${messageId} and e.state in ('pending', 'waiting') and e.type <> 'message.reply'${before ? sql` and e.id < ${before}` : sql``} limit 1) is not null`;
 }
+
+const NO_ATTEMPT = { lastAttemptAt: null, lastHttpStatus: null, lastError: null, lastDurationMs: null };
 
 /** A raw callbacks row (from RETURNING *) as drizzle would give it. */
 export function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inferSelect {
@@ -115,5 +117,9 @@ export function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inf
     nextAttemptAt: date(r.next_attempt_at)!,
     createdAt: date(r.created_at)!,
     finishedAt: date(r.finished_at),
+    lastAttemptAt: date(r.last_attempt_at),
+    lastHttpStatus: r.last_http_status === null || r.last_http_status === undefined ? null : Number(r.last_http_status),
+    lastError: r.last_error === null || r.last_error === undefined ? null : String(r.last_error),
+    lastDurationMs: r.last_duration_ms === null || r.last_duration_ms === undefined ? null : Number(r.last_duration_ms),
   };
 }

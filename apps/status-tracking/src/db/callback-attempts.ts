@@ -1,7 +1,10 @@
 import { bigserial, index, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { status } from './schema';
 
-/** Each try at delivering a callback, for the customer's support and ours. */
+/**
+ * Each try at delivering a callback that was followed by another, for the customer's support and
+ * ours; the latest is on the callback's row (callbacks.last_*).
+ */
 export const callbackAttempts = status.table(
   'callback_attempts',
   {

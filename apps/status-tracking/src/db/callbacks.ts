@@ -27,6 +27,15 @@ export const callbacks = status.table(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * The latest attempt, kept on the row its outcome updates anyway; callback_attempts holds
+     * the ones before it. A callback answered at the first try (nearly all) writes no attempt
+     * row at all.
+     */
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    lastHttpStatus: integer('last_http_status'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
   },
   (t) => [
     index('callbacks_due_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`),
