@@ -1,4 +1,4 @@
-import type { Db } from '@sabia/db';
+import { executePrepared, type Db } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks } from '../db';
@@ -43,8 +43,9 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[], handOff?: Callba
   // a reply's callback shares the message id but is outside that order.
   // Leased to the hand-off when it has room for all it could be given (one per finished one).
   const leased = handOff !== undefined && handOff.room() >= batch.length;
-  const dueAt = leased ? sql`now() + ${`${handOff.leaseMs} milliseconds`}::interval` : sql`now()`;
-  const released = await db.execute<Record<string, unknown>>(sql`
+  const dueAt = sql`now() + ${`${leased ? handOff.leaseMs : 0} milliseconds`}::interval`;
+  // Prepared: of its 3 ms a call, planning was half a millisecond (pg_stat_statements).
+  const released = await executePrepared<Record<string, unknown>>(db, 'status_record_attempts', sql`
     with earlier as (${earlierAttemptsInsert(batch.map((a) => a.callbackId))}
     ), done as (
       update ${callbacks} c set attempts = t.attempts, state = t.state, next_attempt_at = t.next_at, finished_at = t.finished_at,
