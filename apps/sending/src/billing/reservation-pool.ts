@@ -172,13 +172,14 @@ export class ReservationPool {
   /**
    * After a crash: pooled ids old enough that no process can still hand them out (by the
    * database's clock, the one that stamped them). The store deletes the row of every id it
-   * used, so what is left was never taken; the message check guards a row a crash left behind.
+   * used, so what is left was never taken; the message check guards a row a crash left behind
+   * (a scalar subquery, one probe per row: an EXISTS may be planned as a hash of all messages).
    */
   async releaseLeftovers(): Promise<number> {
     let released = 0;
     for (;;) {
       const rows = await this.deps.db.execute<{ id: string; account_id: string; taken: boolean }>(sql`
-        select r.id::text, r.account_id, exists(select 1 from ${messages} m where m.id = r.id) as taken
+        select r.id::text, r.account_id, (select true from ${messages} m where m.id = r.id limit 1) is not null as taken
         from ${pooledReservations} r
         where r.created_at < now() - make_interval(secs => ${this.opts.ttlMs / 1000}) - ${LEFTOVER_MARGIN}::interval
         order by r.created_at limit 5000`);
