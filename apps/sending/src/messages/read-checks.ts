@@ -26,20 +26,15 @@ export interface CheckQuery {
 export type ChecksPort = (query: CheckQuery) => Promise<Checks>;
 
 /**
- * Everything SendSms reads before deciding, for many calls in ONE statement (one snapshot,
- * one round trip): per call, whether the key was used, the settings in force (subaccount over
- * account over defaults), and the destination's blocked / opt-out / portability facts. Needs
- * the destination in E.164 already, so it serves numbers given with their country code
- * (national numbers take the longer path: their normalisation depends on the settings).
- *
- * Each test is a scalar subquery with LIMIT 1, one index probe per call, never EXISTS: the
- * planner may run an EXISTS as a hashed subplan, which reads the whole table to hash it, and
- * with statistics taken while `messages` was small it did, once every few statements (at 500
- * SendSms a second, 1,113 full scans of messages in 16 s: most of Postgres's time).
+ * readChecksMany's statement for these queries (exported for a test of its plan). Each test is
+ * a scalar subquery with LIMIT 1, one index probe per call, never EXISTS: the planner may run
+ * an EXISTS as a hashed subplan, which reads the whole table to hash it, and on a young
+ * database (statistics from when messages was small) it did for bursts of checks (at 500
+ * SendSms a second, 1,113 full scans of messages in 16 s).
  */
-export async function readChecksMany(db: Db, queries: CheckQuery[]): Promise<Checks[]> {
+export function checksSql(queries: CheckQuery[]) {
   const col = (pick: (q: CheckQuery) => string) => sql.param(queries.map(pick));
-  const result = await executePrepared<{ n: string; replay: boolean; settings: Array<Record<string, unknown>> | null; blocked: boolean; opted_out: boolean; ported_to: string | null }>(db, 'sending_read_checks', sql`
+  return sql`
     select q.n,
       (select true from ${messages} where account_id = q.account and idempotency_key = q.key limit 1) is not null as replay,
       (select json_agg(s) from ${customerSettings} s where s.account_id = q.account and s.subaccount_id in (q.sub, '')) as settings,
@@ -48,7 +43,18 @@ export async function readChecksMany(db: Db, queries: CheckQuery[]): Promise<Che
       (select carrier from ${portedNumbers} where number = q.dest) as ported_to
     from unnest(${col((q) => q.principal.accountId)}::text[], ${col((q) => q.principal.subaccountId)}::text[],
                 ${col((q) => q.idempotencyKey)}::text[], ${col((q) => q.to)}::text[]) with ordinality as q(account, sub, key, dest, n)
-    order by q.n`);
+    order by q.n`;
+}
+
+/**
+ * Everything SendSms reads before deciding, for many calls in ONE statement (one snapshot,
+ * one round trip): per call, whether the key was used, the settings in force (subaccount over
+ * account over defaults), and the destination's blocked / opt-out / portability facts. Needs
+ * the destination in E.164 already, so it serves numbers given with their country code
+ * (national numbers take the longer path: their normalisation depends on the settings).
+ */
+export async function readChecksMany(db: Db, queries: CheckQuery[]): Promise<Checks[]> {
+  const result = await executePrepared<{ n: string; replay: boolean; settings: Array<Record<string, unknown>> | null; blocked: boolean; opted_out: boolean; ported_to: string | null }>(db, 'sending_read_checks', checksSql(queries));
   return result.rows.map((row, i) => {
     // json_agg gives the columns' snake_case names; the settings rows use drizzle's camelCase.
     const rows = (row.settings ?? []).map(

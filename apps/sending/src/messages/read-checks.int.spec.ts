@@ -1,0 +1,52 @@
+import type { UserPrincipal } from '@sabia/auth';
+import { migratedDatabase } from '@sabia/testing';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksSql, readChecksMany } from './read-checks';
+
+// SendSms's checks read a few index entries per call, however big sending.messages is and
+// however stale its statistics: a plan that reads the whole table (a hashed subplan) made every
+// few checks cost a full scan of it.
+let database: Awaited<ReturnType<typeof migratedDatabase>>;
+
+beforeAll(async () => {
+  database = await migratedDatabase('sending', join(__dirname, '../../drizzle'));
+  // 2,000 messages that no ANALYZE has seen yet: a young database, as in the first minutes of
+  // a benchmark, when a burst of 50 checks once made the planner hash all of messages.
+  await database.db.execute(sql`
+    insert into sending.messages (id, account_id, subaccount_id, user_id, "to", text, encoding, parts, state, idempotency_key, request_hash)
+    select gen_random_uuid(), 'acme', 'main', 'ana', '+55119' || lpad(g::text, 8, '0'), 'x', 'gsm7', 1, 'accepted', 'k-' || g, 'h'
+    from generate_series(1, 2000) g`);
+});
+afterAll(() => database.drop());
+
+const principal: UserPrincipal = { kind: 'user', accountId: 'acme', subaccountId: 'main', userId: 'ana', role: 'administrador' };
+const queries = Array.from({ length: 50 }, (_, i) => ({ principal, idempotencyKey: `k-${i * 7}`, to: `+5511987${String(i).padStart(6, '0')}` }));
+
+describe('SendSms checks', () => {
+  it('probe indexes per call and never read a whole table, with statistics that predate the rows', async () => {
+    // Both plans Postgres may run a prepared statement with: one for these values (custom), and
+    // the one for any values (generic), which it switches to when it looks no dearer.
+    const { sql: text, params } = new PgDialect().sqlToQuery(checksSql(queries));
+    for (const mode of ['force_custom_plan', 'force_generic_plan']) {
+      const plan = await database.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local plan_cache_mode = ${mode}`));
+        await tx.execute(sql.raw(`prepare checks_plan as ${text}`));
+        // EXPLAIN takes no bound parameters: the arrays go in as literals (plain test values).
+        const literals = params.map((p) => `'{${(p as string[]).map((v) => `"${v}"`).join(',')}}'`);
+        const { rows } = await tx.execute<{ 'QUERY PLAN': string }>(sql.raw(`explain execute checks_plan(${literals.join(', ')})`));
+        await tx.execute(sql.raw('deallocate checks_plan'));
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan, mode).not.toMatch(/Seq Scan on messages|hashed SubPlan/);
+      expect(plan, mode).toMatch(/Index Only Scan using messages_idempotency_uq/);
+    }
+  });
+
+  it('find the keys already used, in the order asked', async () => {
+    const checks = await readChecksMany(database.db, queries);
+    expect(checks.map((c) => c.replay)).toEqual(queries.map((q) => Number(q.idempotencyKey.slice(2)) >= 1 && Number(q.idempotencyKey.slice(2)) <= 2000));
+  });
+});
