@@ -82,9 +82,32 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
   /** The callbacks of this insert leased to the hand-off, as its worker takes them, from the result. */
   const due = (returned: Array<Record<string, unknown>>): CallbackRow[] => {
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return returned
-      .filter((r) => r.leased_id)
-      .map((r) => ({ ...byId.get(String(r.leased_id))!, state: 'pending', attempts: 0, nextAttemptAt: new Date(r.next_attempt_at as string), createdAt: new Date(r.created_at as string), finishedAt: null, ...NO_ATTEMPT }));
+    const taken: CallbackRow[] = [];
+    for (const r of returned) {
+      if (!r.leased_id) continue;
+      const row = byId.get(String(r.leased_id))!;
+      // A literal of toCallbackRow's shape (one object shape for every row the worker sees;
+      // spreading the insert's rows into it cost 20 µs a callback in a CPU profile).
+      taken.push({
+        id: row.id,
+        accountId: row.accountId,
+        subaccountId: row.subaccountId,
+        messageId: row.messageId,
+        type: row.type,
+        url: row.url,
+        payload: row.payload,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: new Date(r.next_attempt_at as string),
+        createdAt: new Date(r.created_at as string),
+        finishedAt: null,
+        lastAttemptAt: null,
+        lastHttpStatus: null,
+        lastError: null,
+        lastDurationMs: null,
+      });
+    }
+    return taken;
   };
   return { statement, due };
 }
@@ -98,8 +121,6 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
 export function unfinishedBefore(messageId: SQL, before?: SQL) {
   return sql`(select 1 from ${callbacks} e where e.message_id = ${messageId} and e.state in ('pending', 'waiting') and e.type <> 'message.reply'${before ? sql` and e.id < ${before}` : sql``} limit 1) is not null`;
 }
-
-const NO_ATTEMPT = { lastAttemptAt: null, lastHttpStatus: null, lastError: null, lastDurationMs: null };
 
 /** A raw callbacks row (from RETURNING *) as drizzle would give it. */
 export function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inferSelect {
