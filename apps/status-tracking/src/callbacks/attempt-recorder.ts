@@ -45,6 +45,7 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[], handOff?: Callba
   const leased = handOff !== undefined && handOff.room() >= batch.length;
   const dueAt = sql`now() + ${`${leased ? handOff.leaseMs : 0} milliseconds`}::interval`;
   // Prepared: of its 3 ms a call, planning was half a millisecond (pg_stat_statements).
+  const since = performance.now();
   const released = await executePrepared<Record<string, unknown>>(db, 'status_record_attempts', sql`
     with earlier as (${earlierAttemptsInsert(batch.map((a) => a.callbackId))}
     ), done as (
@@ -54,26 +55,37 @@ async function recordAttempts(db: Db, batch: FinishedAttempt[], handOff?: Callba
         ${col((a) => a.nextAttemptAt.toISOString())}::timestamptz[], ${col((a) => a.finishedAt?.toISOString() ?? null)}::timestamptz[],
         ${col((a) => a.httpStatus)}::integer[], ${col((a) => a.error)}::text[], ${col((a) => a.durationMs)}::integer[])
         as t(id, attempts, state, next_at, finished_at, http_status, error, duration_ms)
-      where c.id = t.id
+      where c.id = t.id and c.state = 'pending'
       returning c.message_id, c.state, c.type
     )
     update ${callbacks} w set state = 'pending', next_attempt_at = ${dueAt}
     where w.id in (
       select (select e.id from ${callbacks} e where e.message_id = d.message_id and e.state = 'waiting' order by e.id limit 1)
       from done d where d.state <> 'pending' and d.type <> 'message.reply')
-    returning w.*`);
-  if (leased && released.rows.length > 0) handOff.take(released.rows.map(toCallbackRow));
+    and w.state = 'waiting'
+    returning ${CALLBACK_COLUMNS}`);
+  if (leased && released.rows.length > 0) handOff.take(released.rows.map(toCallbackRow), since);
   return batch.map(() => undefined);
 }
 
 /**
+ * The columns toCallbackRow reads, named: a prepared statement returning `*` fails on every
+ * connection ("cached plan must not change result type") once a migration adds a column
+ * while this version still runs.
+ */
+const CALLBACK_COLUMNS = sql.raw(
+  'w.id, w.account_id, w.subaccount_id, w.message_id, w.type, w.url, w.payload, w.state, w.attempts, w.next_attempt_at, w.created_at, w.finished_at, w.last_attempt_at, w.last_http_status, w.last_error, w.last_duration_ms',
+);
+
+/**
  * Moves the latest attempt of these callbacks (uuid[]) from their rows to callback_attempts, for
  * a statement that records a new one in its place. Reads the rows as they were before that
- * statement's update (both see the statement's snapshot).
+ * statement's update (both see the statement's snapshot); like that update, it leaves alone a
+ * callback that is no longer pending (another replica disabled its endpoint meanwhile).
  */
 export function earlierAttemptsInsert(callbackIds: string[]) {
   return sql`
     insert into ${callbackAttempts} (callback_id, at, http_status, error, duration_ms)
     select c.id, c.last_attempt_at, c.last_http_status, coalesce(c.last_error, ''), c.last_duration_ms
-    from ${callbacks} c where c.id = any(${sql.param(callbackIds)}::uuid[]) and c.last_attempt_at is not null`;
+    from ${callbacks} c where c.id = any(${sql.param(callbackIds)}::uuid[]) and c.state = 'pending' and c.last_attempt_at is not null`;
 }

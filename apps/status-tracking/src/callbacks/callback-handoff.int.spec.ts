@@ -24,6 +24,7 @@ let database: Awaited<ReturnType<typeof migratedDatabase>>;
 let receiver: Server;
 let url = '';
 const received: string[] = [];
+const slow = new Set<string>();
 
 beforeAll(async () => {
   database = await migratedDatabase('status', join(__dirname, '../../drizzle'));
@@ -31,8 +32,9 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c));
     req.on('end', () => {
-      received.push((JSON.parse(body) as { data: { message_id: string } }).data.message_id);
-      res.writeHead(204).end();
+      const id = (JSON.parse(body) as { data: { message_id: string } }).data.message_id;
+      received.push(id);
+      setTimeout(() => res.writeHead(204).end(), slow.has(id) ? 300 : 0); // under the 500 ms timeout
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -46,12 +48,12 @@ afterAll(async () => {
 
 const TIMEOUT_MS = 500; // the lease is 2 × timeout + 5 s = 6 s
 
-const startWorker = () =>
+const startWorker = (concurrency = 16) =>
   startCallbackWorker(database.db, createLogger('callback-handoff-test', 'silent'), {
     cache: new CallbackCache(database.db),
     policy: new AddressPolicy(['127.0.0.1/32']),
     timeoutMs: TIMEOUT_MS,
-    concurrency: 16,
+    concurrency,
     retryScale: 0.001,
   });
 
@@ -72,11 +74,12 @@ describe('callback hand-off', () => {
     const ids = Array.from({ length: 10 }, () => uuidv7());
     // A hand-off that also notes what it was given: the rows come leased, due after the lease.
     const given: Array<{ id: string; nextAttemptAt: Date }> = [];
-    const handOff: CallbackHandOff = { ...worker.handOff, take: (rows) => (given.push(...rows), worker.handOff.take(rows)) };
+    const handOff: CallbackHandOff = { ...worker.handOff, take: (rows, since) => (given.push(...rows), worker.handOff.take(rows, since)) };
     const before = Date.now();
     await recordSent(database.db, sentFacts(ids), handOff);
     expect(given).toHaveLength(10);
-    for (const row of given) expect(row.nextAttemptAt.getTime()).toBeGreaterThan(before + 5_000);
+    // Two of a claim's leases (2 × timeout + 5 s each): one to wait in memory, one to deliver in.
+    for (const row of given) expect(row.nextAttemptAt.getTime()).toBeGreaterThan(before + 11_000);
 
     await waitFor(async () => (deliveredTo(ids).length >= 10 ? true : undefined), 'ten callbacks', 5_000);
     await worker.stop();
@@ -94,7 +97,7 @@ describe('callback hand-off', () => {
     const worker = startWorker();
     const ids = Array.from({ length: 10 }, () => uuidv7());
     const given: string[] = [];
-    const handOff: CallbackHandOff = { ...worker.handOff, room: () => 3, take: (rows) => (given.push(...rows.map((r) => r.messageId)), worker.handOff.take(rows)) };
+    const handOff: CallbackHandOff = { ...worker.handOff, room: () => 3, take: (rows, since) => (given.push(...rows.map((r) => r.messageId)), worker.handOff.take(rows, since)) };
     await recordSent(database.db, sentFacts(ids), handOff);
     expect(given).toHaveLength(3);
     await waitFor(async () => (deliveredTo(ids).length >= 10 ? true : undefined), 'ten callbacks', 5_000);
@@ -114,6 +117,24 @@ describe('callback hand-off', () => {
     await waitFor(async () => (deliveredTo(ids).length >= 5 ? true : undefined), 'the five callbacks after the lease', 10_000);
     await new Promise((r) => setTimeout(r, 300));
     await worker.stop();
+    expect(deliveredTo(ids).sort()).toEqual([...ids].sort());
+  }, 20_000);
+
+  it('gives the callbacks queued in memory back when it stops, so the next worker need not wait out their lease', async () => {
+    const ids = Array.from({ length: 5 }, () => uuidv7());
+    for (const id of ids) slow.add(id);
+    const first = startWorker(1); // one at a time: four wait in memory
+    await recordSent(database.db, sentFacts(ids), first.handOff);
+    await waitFor(async () => (deliveredTo(ids).length >= 1 ? true : undefined), 'the first callback', 5_000);
+    await first.stop(); // waits for the one in flight, gives back the other four
+    expect(deliveredTo(ids)).toHaveLength(1);
+
+    const next = startWorker();
+    const started = Date.now();
+    await waitFor(async () => (deliveredTo(ids).length >= 5 ? true : undefined), 'the four given back', 8_000);
+    expect(Date.now() - started).toBeLessThan(6_000); // their lease had 11 s or more to run
+    await new Promise((r) => setTimeout(r, 300));
+    await next.stop();
     expect(deliveredTo(ids).sort()).toEqual([...ids].sort());
   }, 20_000);
 });

@@ -13,7 +13,6 @@ const BATCH = 128;
 const IDLE_POLL_MS = 200;
 const SWEEP_MS = 2_000;
 
-
 /**
  * Delivers due callbacks (a message's status callbacks one after the other: the next waits
  * until the one before finishes, see enqueue-callback.ts). Rows are leased (next_attempt_at
@@ -22,12 +21,14 @@ const SWEEP_MS = 2_000;
  *
  * Two ways in. New callbacks, and the ones a finished callback lets go, are written already
  * leased to this process and handed over in memory (`handOff`): no statement has to find them
- * again. Only a few are queued in memory (four times the concurrency: a second or so of
- * work); when that queue is full, new callbacks are written due at once, and claimed.
- * Retries, and whatever another process left behind, are claimed off the due index with FOR
- * UPDATE SKIP LOCKED. A handed-over callback not started within half its lease (receivers
- * slowed to their timeouts) is left to the claim after the lease: it is never started twice
- * in this process, and never lost.
+ * again. Their lease is two of a claim's: one to wait in memory, one to be delivered in, so a
+ * handed-over callback starts with at least a claim's lease left (counted from before the
+ * statement that leased it), or not at all: then it is left to the claim after its lease
+ * (receivers slowed to their timeouts), never started twice and never lost. Only a few are
+ * queued in memory (four times the concurrency: a second or so of work); when that queue is
+ * full, new callbacks are written due at once, and claimed. Retries, and whatever another
+ * process left behind, are claimed off the due index with FOR UPDATE SKIP LOCKED. Stopping
+ * gives the queued ones back at once.
  */
 export function startCallbackWorker(db: Db, logger: Logger, options: Omit<DeliveryOptions, 'pool' | 'recorder'> & { concurrency: number }) {
   let stopped = false;
@@ -37,10 +38,10 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
   const pool = new ConnectionPool();
   const handed: Array<{ row: CallbackRow; startBy: number }> = [];
   const handOff: CallbackHandOff = {
-    leaseMs,
+    leaseMs: 2 * leaseMs,
     room: () => (stopped ? 0 : Math.max(0, options.concurrency * 4 - inFlight.size - handed.length)),
-    take(rows) {
-      const startBy = performance.now() + leaseMs / 2;
+    take(rows, since) {
+      const startBy = since + leaseMs;
       for (const row of rows) handed.push({ row, startBy });
       wake?.();
     },
@@ -119,9 +120,10 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
       }
       const busy = options.concurrency - inFlight.size < chunk / 4;
       if (claimed > 0 && !busy) continue;
-      if (handed.length > 0 && inFlight.size < options.concurrency) continue;
+      // Until the next claim is due, or a callback finishes or is handed over (wake).
+      const untilClaim = claimAfter - performance.now();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, Math.min(IDLE_POLL_MS, claimAfter - performance.now())));
+        const timer = setTimeout(resolve, untilClaim > 0 ? untilClaim : IDLE_POLL_MS);
         wake = () => {
           clearTimeout(timer);
           wake = undefined;
@@ -139,6 +141,15 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
       wake?.();
       stopSweepWait();
       await Promise.all([running, sweeping]);
+      // Handed-over callbacks not started: due again now, for the next worker, instead of at
+      // the end of their lease (only those whose lease is surely still ours).
+      const mine = handed.filter((h) => performance.now() < h.startBy).map((h) => h.row.id);
+      handed.length = 0;
+      if (mine.length > 0) {
+        await db
+          .execute(sql`update ${callbacks} set next_attempt_at = now() where id = any(${sql.param(mine)}::uuid[]) and state = 'pending'`)
+          .catch((err) => logger.warn({ err, count: mine.length }, 'could not give back queued callbacks; they are due when their lease ends'));
+      }
       await Promise.allSettled([...inFlight]);
       pool.close();
     },

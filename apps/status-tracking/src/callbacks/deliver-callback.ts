@@ -74,7 +74,7 @@ async function finish(
     await tx.execute(earlierAttemptsInsert([cb.id]));
     await tx
       .update(callbacks)
-      .set({ attempts, state: final, finishedAt: now, lastAttemptAt: now, lastHttpStatus: attempt.httpStatus, lastError: attempt.error, lastDurationMs: attempt.durationMs })
+      .set({ attempts, state: final, finishedAt: now, lastAttemptAt: sql`now()`, lastHttpStatus: attempt.httpStatus, lastError: attempt.error, lastDurationMs: attempt.durationMs })
       .where(eq(callbacks.id, cb.id));
     await tx.insert(disabledEndpoints).values({ accountId: cb.accountId, url: cb.url }).onConflictDoNothing();
     // Everything else queued for that URL stops too.

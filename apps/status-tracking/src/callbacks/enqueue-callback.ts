@@ -33,19 +33,21 @@ type CallbackRow = typeof callbacks.$inferSelect;
  * The callback worker of this process, taking callbacks straight from the transaction that owed
  * them (see callback-worker.ts): up to `room()` of them are written already leased to it for
  * `leaseMs`, so no claim statement has to find them again and no other replica takes them
- * meanwhile. The rest are due at once, for whichever worker claims them first.
+ * meanwhile. The rest are due at once, for whichever worker claims them first. `since` is
+ * performance.now() from before the statement that leased them: their lease runs from the
+ * start of its transaction, a little later.
  */
 export interface CallbackHandOff {
   leaseMs: number;
   room(): number;
-  take(rows: CallbackRow[]): void;
+  take(rows: CallbackRow[], since: number): void;
 }
 
 /**
  * enqueueStatusCallbacks' INSERT (undefined when nothing is owed), for folding into a bigger
- * statement. With a hand-off, the first callbacks (as many as it has room for) are leased to
- * it; the statement returns those that are due now (`pending`, not `waiting`), and `due` picks
- * them out of its result as rows for the hand-off.
+ * statement. With a hand-off, the first callbacks that are `pending` (not `waiting` behind an
+ * earlier one), as many as it has room for, are leased to it; the statement returns a row per
+ * callback, and `due` picks the leased ones out of its result as rows for the hand-off.
  */
 export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHandOff) {
   const rows = owed
@@ -77,7 +79,7 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
           with ordinality as v(id, account_id, subaccount_id, message_id, type, url, payload, i)
       ) u
     ) t
-    -- leased: due after now() (the statement's start, which created_at is)
+    -- leased: due after now() (the transaction's start, which created_at is too)
     returning case when next_attempt_at > created_at then id end as leased_id, next_attempt_at, created_at`;
   /** The callbacks of this insert leased to the hand-off, as its worker takes them, from the result. */
   const due = (returned: Array<Record<string, unknown>>): CallbackRow[] => {

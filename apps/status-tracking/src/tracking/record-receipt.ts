@@ -29,6 +29,7 @@ export interface ReceiptFact {
  * (the callback waits for the first level if the receipt overtook it).
  */
 export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: CallbackHandOff): Promise<void> {
+  const since = performance.now();
   const due = await db.transaction(async (tx) => {
     const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
     const todo = facts.filter((f) => fresh.has(f.eventId));
@@ -137,5 +138,5 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: Cal
     return insert?.due(returned);
   });
   // Committed: this process delivers them (leased to it above), no claim needed.
-  if (due?.length) handOff?.take(due);
+  if (due?.length) handOff?.take(due, since);
 }

@@ -30,6 +30,7 @@ type Row = typeof messageStatus.$inferSelect;
  */
 export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHandOff): Promise<void> {
   const conflicts: Error[] = [];
+  const since = performance.now();
   const due = await db.transaction(async (tx) => {
     const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
     // One fact per message, in message id order: concurrent batches lock rows in the same order.
@@ -98,7 +99,7 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
     return insert?.due(returned);
   });
   // Committed: this process delivers them (leased to it above), no claim needed.
-  if (due?.length) handOff?.take(due);
+  if (due?.length) handOff?.take(due, since);
 }
 
 /** A raw message_status row (from a RETURNING *) as drizzle would give it. */
