@@ -1,7 +1,6 @@
 import type { UserPrincipal } from '@sabia/auth';
-import { migratedDatabase } from '@sabia/testing';
+import { migratedDatabase, preparedPlan } from '@sabia/testing';
 import { sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksSql, readChecksMany } from './read-checks';
@@ -29,17 +28,8 @@ describe('SendSms checks', () => {
   it('probe indexes per call and never read a whole table, with statistics that predate the rows', async () => {
     // Both plans Postgres may run a prepared statement with: one for these values (custom), and
     // the one for any values (generic), which it switches to when it looks no dearer.
-    const { sql: text, params } = new PgDialect().sqlToQuery(checksSql(queries));
-    for (const mode of ['force_custom_plan', 'force_generic_plan']) {
-      const plan = await database.db.transaction(async (tx) => {
-        await tx.execute(sql.raw(`set local plan_cache_mode = ${mode}`));
-        await tx.execute(sql.raw(`prepare checks_plan as ${text}`));
-        // EXPLAIN takes no bound parameters: the arrays go in as literals (plain test values).
-        const literals = params.map((p) => `'{${(p as string[]).map((v) => `"${v}"`).join(',')}}'`);
-        const { rows } = await tx.execute<{ 'QUERY PLAN': string }>(sql.raw(`explain execute checks_plan(${literals.join(', ')})`));
-        await tx.execute(sql.raw('deallocate checks_plan'));
-        return rows.map((r) => r['QUERY PLAN']).join('\n');
-      });
+    for (const mode of ['custom', 'generic'] as const) {
+      const plan = await preparedPlan(database.db, checksSql(queries), mode);
       expect(plan, mode).not.toMatch(/Seq Scan on messages|hashed SubPlan/);
       expect(plan, mode).toMatch(/Index (Only )?Scan using messages_idempotency_uq/);
     }

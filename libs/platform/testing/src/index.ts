@@ -5,3 +5,4 @@ export { createTestDatabase, testNamespace, type TestDatabase } from './test-dat
 export { SECRET as PIPELINE_SECRET, startPipeline, type Pipeline } from './pipeline';
 export { migratedDatabase } from './migrated-database';
 export { dropNamespace } from './nats-namespace';
+export { preparedPlan } from './query-plan';
