@@ -94,21 +94,19 @@ export class Supervisor {
   }
 
   /**
-   * SIGTERM every service, SIGKILL whoever is left after graceMs. Everything but the first
-   * started (carrier-sim, which sending is bound to) stops at once; it stops last, so sending
-   * does not see its SMSC vanish and start reconnecting while it shuts down.
+   * SIGTERM every service, one at a time in the reverse of the order they started (SIGKILL
+   * after graceMs): a service stops while what it depends on still runs. Sending gives its
+   * pooled reservations back to billing as it stops, and carrier-sim, which sending is bound to,
+   * goes last, so sending does not see its SMSC vanish and start reconnecting.
    */
   async stopAll(graceMs = 10_000, log: (line: string) => void = () => {}): Promise<void> {
     this.stopping = true;
     const alive = this.running.filter((r) => isRunning(r.child)).reverse();
     if (alive.length) log(`stopping ${alive.map((r) => r.spec.name).join(', ')}…`);
-    const stop = async (r: Running) => {
+    for (const r of alive) {
       const how = await stopChild(r.child, { signal: 'SIGTERM', graceMs, group: true });
       if (how === 'killed') log(`${r.spec.name} did not stop within ${graceMs / 1000} s; killed`);
-    };
-    const first = this.running[0];
-    await Promise.all(alive.filter((r) => r !== first).map(stop));
-    if (first && alive.includes(first)) await stop(first);
+    }
   }
 
   /** Last resort on process exit: children are detached, so nothing else would stop them. */
