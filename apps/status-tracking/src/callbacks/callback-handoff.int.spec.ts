@@ -2,11 +2,9 @@ import type { UserPrincipal } from '@sabia/auth';
 import { sendingEvents } from '@sabia/contracts';
 import { uuidv7 } from '@sabia/db';
 import { createLogger } from '@sabia/logger';
-import { migratedDatabase, waitFor } from '@sabia/testing';
+import { migratedDatabase, startHttpReceiver, waitFor } from '@sabia/testing';
 import { AddressPolicy } from '@sabia/webhooks';
 import { inArray } from 'drizzle-orm';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackAttempts, callbacks } from '../db';
@@ -21,28 +19,23 @@ import type { CallbackHandOff } from './enqueue-callback';
 // process lives (no claim finds them) or dies right after the commit (another worker takes
 // them when the lease ends, not before).
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof startHttpReceiver>>;
 let url = '';
 const received: string[] = [];
 const slow = new Set<string>();
 
 beforeAll(async () => {
   database = await migratedDatabase('status', join(__dirname, '../../drizzle'));
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => {
-      const id = (JSON.parse(body) as { data: { message_id: string } }).data.message_id;
-      received.push(id);
-      setTimeout(() => res.writeHead(204).end(), slow.has(id) ? 300 : 0); // under the 500 ms timeout
-    });
+  receiver = await startHttpReceiver((req, res) => {
+    const id = (JSON.parse(req.body) as { data: { message_id: string } }).data.message_id;
+    received.push(id);
+    setTimeout(() => res.writeHead(204).end(), slow.has(id) ? 300 : 0); // under the 500 ms timeout
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  url = `${receiver.base}/hook`;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
   await database.drop();
 });
 

@@ -6,3 +6,4 @@ export { SECRET as PIPELINE_SECRET, startPipeline, type Pipeline } from './pipel
 export { migratedDatabase } from './migrated-database';
 export { dropNamespace } from './nats-namespace';
 export { preparedPlan } from './query-plan';
+export { startHttpReceiver, type ReceivedRequest } from './http-receiver';
