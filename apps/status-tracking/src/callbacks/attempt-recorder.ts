@@ -2,7 +2,8 @@ import { executePrepared, type Db } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks } from '../db';
-import { toCallbackRow, type CallbackHandOff } from './enqueue-callback';
+import type { CallbackHandOff } from './callback-handoff';
+import { toCallbackRow } from './callback-row';
 
 export interface FinishedAttempt {
   callbackId: string;

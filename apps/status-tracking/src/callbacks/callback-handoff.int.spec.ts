@@ -12,7 +12,7 @@ import { listCallbacks } from './list-callbacks';
 import { recordSent } from '../tracking/record-sent';
 import { CallbackCache } from './callback-cache';
 import { startCallbackWorker } from './callback-worker';
-import type { CallbackHandOff } from './enqueue-callback';
+import type { CallbackHandOff } from './callback-handoff';
 
 // New callbacks go from the transaction that owed them straight to this process's worker,
 // leased to it: on a real database and a real receiver, they are delivered once, whether the

@@ -5,9 +5,9 @@ import { callbacks } from '../db';
 import { ConnectionPool } from '@sabia/webhooks';
 import { AttemptRecorder } from './attempt-recorder';
 import { deliverCallback, type DeliveryOptions } from './deliver-callback';
-import { toCallbackRow, unfinishedBefore, type CallbackHandOff } from './enqueue-callback';
-
-type CallbackRow = typeof callbacks.$inferSelect;
+import type { CallbackHandOff } from './callback-handoff';
+import { toCallbackRow, type CallbackRow } from './callback-row';
+import { unfinishedBefore } from './enqueue-callback';
 
 const BATCH = 128;
 const IDLE_POLL_MS = 200;

@@ -4,9 +4,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { callbacks, disabledEndpoints } from '../db';
 import { nextAttemptAt, verdictOf, type AttemptVerdict } from './retry-policy';
 import { earlierAttemptsInsert, type AttemptRecorder } from './attempt-recorder';
+import type { CallbackRow } from './callback-row';
 import type { CallbackCache } from './callback-cache';
-
-type CallbackRow = typeof callbacks.$inferSelect;
 
 export interface DeliveryOptions {
   policy: AddressPolicy;

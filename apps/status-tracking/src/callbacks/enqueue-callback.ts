@@ -3,6 +3,8 @@ import { uuidv7 } from '@sabia/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { callbacks, type messageStatus } from '../db';
 import { statusCallbackPayload, type CallbackType } from './callback-payload';
+import type { CallbackHandOff } from './callback-handoff';
+import type { CallbackRow } from './callback-row';
 
 export interface OwedCallback {
   type: CallbackType;
@@ -25,22 +27,6 @@ export interface OwedCallback {
 export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Promise<void> {
   const statement = statusCallbacksInsert(owed)?.statement;
   if (statement) await tx.execute(statement);
-}
-
-type CallbackRow = typeof callbacks.$inferSelect;
-
-/**
- * The callback worker of this process, taking callbacks straight from the transaction that owed
- * them (see callback-worker.ts): up to `room()` of them are written already leased to it for
- * `leaseMs`, so no claim statement has to find them again and no other replica takes them
- * meanwhile. The rest are due at once, for whichever worker claims them first. `since` is
- * performance.now() from before the statement that leased them: their lease runs from the
- * start of its transaction, a little later.
- */
-export interface CallbackHandOff {
-  leaseMs: number;
-  room(): number;
-  take(rows: CallbackRow[], since: number): void;
 }
 
 /**
@@ -122,27 +108,4 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
  */
 export function unfinishedBefore(messageId: SQL, before?: SQL) {
   return sql`(select 1 from ${callbacks} e where e.message_id = ${messageId} and e.state in ('pending', 'waiting') and e.type <> 'message.reply'${before ? sql` and e.id < ${before}` : sql``} limit 1) is not null`;
-}
-
-/** A raw callbacks row (from RETURNING *) as drizzle would give it. */
-export function toCallbackRow(r: Record<string, unknown>): typeof callbacks.$inferSelect {
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-  return {
-    id: String(r.id),
-    accountId: String(r.account_id),
-    subaccountId: String(r.subaccount_id),
-    messageId: String(r.message_id),
-    type: String(r.type),
-    url: String(r.url),
-    payload: String(r.payload),
-    state: String(r.state),
-    attempts: Number(r.attempts),
-    nextAttemptAt: date(r.next_attempt_at)!,
-    createdAt: date(r.created_at)!,
-    finishedAt: date(r.finished_at),
-    lastAttemptAt: date(r.last_attempt_at),
-    lastHttpStatus: r.last_http_status === null || r.last_http_status === undefined ? null : Number(r.last_http_status),
-    lastError: r.last_error === null || r.last_error === undefined ? null : String(r.last_error),
-    lastDurationMs: r.last_duration_ms === null || r.last_duration_ms === undefined ? null : Number(r.last_duration_ms),
-  };
 }

@@ -2,7 +2,7 @@ import { decodeEvent, startBatchConsumer, startConsumer, SUBJECTS, type Bus } fr
 import { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
-import type { CallbackHandOff } from '../callbacks/enqueue-callback';
+import type { CallbackHandOff } from '../callbacks/callback-handoff';
 import { forwardReply } from '../callbacks/forward-reply';
 import { recordReceipts } from '../tracking/record-receipt';
 import { recordSent } from '../tracking/record-sent';

@@ -1,0 +1,27 @@
+import type { callbacks } from '../db';
+
+/** A callback as the worker delivers it. */
+export type CallbackRow = typeof callbacks.$inferSelect;
+
+/** A raw callbacks row (from RETURNING *) as drizzle would give it. */
+export function toCallbackRow(r: Record<string, unknown>): CallbackRow {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    subaccountId: String(r.subaccount_id),
+    messageId: String(r.message_id),
+    type: String(r.type),
+    url: String(r.url),
+    payload: String(r.payload),
+    state: String(r.state),
+    attempts: Number(r.attempts),
+    nextAttemptAt: date(r.next_attempt_at)!,
+    createdAt: date(r.created_at)!,
+    finishedAt: date(r.finished_at),
+    lastAttemptAt: date(r.last_attempt_at),
+    lastHttpStatus: r.last_http_status === null || r.last_http_status === undefined ? null : Number(r.last_http_status),
+    lastError: r.last_error === null || r.last_error === undefined ? null : String(r.last_error),
+    lastDurationMs: r.last_duration_ms === null || r.last_duration_ms === undefined ? null : Number(r.last_duration_ms),
+  };
+}
