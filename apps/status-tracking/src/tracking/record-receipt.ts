@@ -57,20 +57,26 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: Cal
     }
     // Lock (or create) each message's row, in id order so concurrent batches never deadlock
     // (the history rides along: an independent write). Only then are the parts written and
-    // read: whoever holds a message's row sees every part recorded before it.
+    // read: whoever holds a message's row sees every part recorded before it. An existing row
+    // is locked without being written (DO UPDATE … WHERE false locks the rows it does not
+    // update), then read by the next statement, whose snapshot sees the latest of each.
     const latest = new Map<string, ReceiptFact>();
     for (const f of finals) latest.set(f.receipt.messageId, f);
     const messages = [...latest.values()].sort((a, b) => (a.receipt.messageId < b.receipt.messageId ? -1 : 1));
     const col = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(messages.map((f) => pick(f.receipt)));
-    const locked = await tx.execute<Record<string, unknown>>(sql`
-      with history as (${history}), locked as (
-        insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
-        select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
-          ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
-        on conflict (message_id) do update set updated_at = now()
-        returning *)
-      select * from locked`);
-    const rows = new Map(locked.rows.map((r) => [String(r.message_id), toRow(r)]));
+    await tx.execute(sql`
+      with history as (${history})
+      insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
+      select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
+        ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
+      on conflict (message_id) do update set updated_at = ms.updated_at where false`);
+    const locked = await tx.execute<{ message_id: string; parts: number; delivered_status: number | null }>(sql`
+      select m.message_id, m.parts, m.delivered_status from ${eachKey(
+        sql`unnest(${col((r) => r.messageId)}::uuid[]) as k(id)`,
+        sql`select message_id, parts, delivered_status from ${messageStatus} where message_id = k.id`,
+        'm',
+      )}`);
+    const rows = new Map(locked.rows.map((r) => [String(r.message_id), { messageId: String(r.message_id), parts: Number(r.parts), deliveredStatus: r.delivered_status === null ? null : Number(r.delivered_status) }]));
     // The new parts and the ones recorded before, in one statement: the lookup cannot see what
     // its sibling inserts, so those come from the insert's RETURNING (a part already there is
     // not inserted again, and the lookup finds it).
