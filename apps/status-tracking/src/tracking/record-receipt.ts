@@ -59,7 +59,9 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: Cal
     // (the history rides along: an independent write). Only then are the parts written and
     // read: whoever holds a message's row sees every part recorded before it. An existing row
     // is locked without being written (DO UPDATE … WHERE false locks the rows it does not
-    // update), then read by the next statement, whose snapshot sees the latest of each.
+    // update), then read by the next statement, whose snapshot sees the latest of each. The
+    // SET names a non-key column on purpose: a key column would take the stronger FOR UPDATE
+    // lock, which also blocks inserts referencing the row.
     const latest = new Map<string, ReceiptFact>();
     for (const f of finals) latest.set(f.receipt.messageId, f);
     const messages = [...latest.values()].sort((a, b) => (a.receipt.messageId < b.receipt.messageId ? -1 : 1));
