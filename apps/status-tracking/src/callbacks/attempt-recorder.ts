@@ -3,7 +3,7 @@ import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { callbackAttempts, callbacks } from '../db';
 import type { CallbackHandOff } from './callback-handoff';
-import { toCallbackRow } from './callback-row';
+import { CALLBACK_ROW_COLUMNS, toCallbackRow } from './callback-row';
 
 export interface FinishedAttempt {
   callbackId: string;
@@ -74,7 +74,7 @@ export function recordAttemptsSql(batch: FinishedAttempt[], leaseMs: number) {
       select (select e.id from ${callbacks} e where e.message_id = d.message_id and e.state = 'waiting' order by e.id limit 1)
       from done d where d.state <> 'pending' and d.type <> 'message.reply')
     and ${STILL_WAITING}
-    returning ${CALLBACK_COLUMNS}`;
+    returning ${RELEASED_COLUMNS}`;
 }
 
 /**
@@ -89,13 +89,11 @@ const NOT_DISABLED = sql.raw(`c.state <> 'disabled'`);
 const STILL_WAITING = sql.raw(`w.state not in ('pending', 'delivered', 'failed', 'disabled')`);
 
 /**
- * The columns toCallbackRow reads, named: a prepared statement returning `*` fails on every
+ * What the release returns, named: a prepared statement returning `*` fails on every
  * connection ("cached plan must not change result type") once a migration adds a column
  * while this version still runs.
  */
-const CALLBACK_COLUMNS = sql.raw(
-  'w.id, w.account_id, w.subaccount_id, w.message_id, w.type, w.url, w.payload, w.state, w.attempts, w.next_attempt_at, w.created_at, w.finished_at, w.last_attempt_at, w.last_http_status, w.last_error, w.last_duration_ms',
-);
+const RELEASED_COLUMNS = sql.raw(CALLBACK_ROW_COLUMNS.map((c) => `w.${c}`).join(', '));
 
 /**
  * Moves the latest attempt of these callbacks (uuid[]) from their rows to callback_attempts, for

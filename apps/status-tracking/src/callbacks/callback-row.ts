@@ -3,7 +3,16 @@ import type { callbacks } from '../db';
 /** A callback as the worker delivers it. */
 export type CallbackRow = typeof callbacks.$inferSelect;
 
-/** A raw callbacks row (from RETURNING *) as drizzle would give it. */
+/**
+ * The columns toCallbackRow reads, for a statement that names what it returns (a prepared one
+ * must: see attempt-recorder.ts).
+ */
+export const CALLBACK_ROW_COLUMNS = [
+  'id', 'account_id', 'subaccount_id', 'message_id', 'type', 'url', 'payload', 'state', 'attempts', 'next_attempt_at',
+  'created_at', 'finished_at', 'last_attempt_at', 'last_http_status', 'last_error', 'last_duration_ms',
+] as const;
+
+/** A raw callbacks row (from RETURNING) as drizzle would give it. */
 export function toCallbackRow(r: Record<string, unknown>): CallbackRow {
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
   return {

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, writeWithEventsReturning, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
@@ -143,7 +143,7 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: Cal
       if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
     }
     const insert = statusCallbacksInsert(owed, handOff);
-    const returned = await writeWithEventsReturning(tx, outbox, [historyInsertSql(splits)], events, insert?.statement);
+    const returned = await writeWithEvents(tx, outbox, [historyInsertSql(splits)], events, insert?.statement);
     return insert?.due(returned);
   });
   // Committed: this process delivers them (leased to it above), no claim needed.

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, writeWithEventsReturning, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
@@ -96,7 +96,7 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
             where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`
         : undefined;
     const insert = statusCallbacksInsert(owed, handOff);
-    const returned = await writeWithEventsReturning(tx, outbox, [splitUpdate, historyInsertSql(history)], events, insert?.statement);
+    const returned = await writeWithEvents(tx, outbox, [splitUpdate, historyInsertSql(history)], events, insert?.statement);
     return insert?.due(returned);
   });
   // Committed: this process delivers them (leased to it above), no claim needed.

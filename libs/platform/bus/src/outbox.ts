@@ -93,30 +93,23 @@ function packedOutboxInsert(table: OutboxTable, events: OutgoingEvent[]) {
  * Returns the event ids (what consumers see as IncomingEvent.id).
  */
 export async function enqueueEvents(tx: DbOrTx, table: OutboxTable, events: OutgoingEvent[]): Promise<string[]> {
-  return writeWithEvents(tx, table, [], events);
+  return (await foldWrites(tx, table, [], events)).ids;
 }
 
 /**
  * Independent writes (INSERTs, UPDATEs that read nothing another of them writes) and these
  * events, in ONE statement: each write a data-modifying CTE. They all see the snapshot the
  * statement started with and none sees another's rows, so this is for writes that do not
- * depend on each other; the gain is one round trip instead of one per write. Returns the
- * event ids.
+ * depend on each other; the gain is one round trip instead of one per write. `returning`, one
+ * more such write with a RETURNING clause, gives back its rows: for a caller that acts on what
+ * it wrote once the transaction commits.
  */
-export async function writeWithEvents(tx: DbOrTx, table: OutboxTable, writes: Array<SQL | undefined>, events: OutgoingEvent[]): Promise<string[]> {
-  return (await foldWrites(tx, table, writes, events)).ids;
-}
-
-/**
- * writeWithEvents, and the rows `returning` (one more write, with a RETURNING clause) gives
- * back: for a caller that acts on what it wrote once the transaction commits.
- */
-export async function writeWithEventsReturning<R extends Record<string, unknown>>(
+export async function writeWithEvents<R extends Record<string, unknown>>(
   tx: DbOrTx,
   table: OutboxTable,
   writes: Array<SQL | undefined>,
   events: OutgoingEvent[],
-  returning: SQL | undefined,
+  returning?: SQL,
 ): Promise<R[]> {
   return (await foldWrites<R>(tx, table, writes, events, returning)).rows;
 }
