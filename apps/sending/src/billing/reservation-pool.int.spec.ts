@@ -212,6 +212,8 @@ describe('reservation pool', () => {
     const late = await send(who, VIVO);
     expect(pooled).not.toContain(late.id);
     await waitFor(async () => (pooled.every((id) => billing.released.includes(id)) ? true : undefined), 'the stale ones released');
+    // Their rows are deleted after billing answers the release, so that is waited for too.
+    await waitFor(async () => ((await rowsOf(pooled)).length === 0 ? true : undefined), 'the stale ones forgotten');
     expect(await rowsOf(pooled)).toEqual([]);
   });
 
