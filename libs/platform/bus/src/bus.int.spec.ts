@@ -3,6 +3,7 @@ import { createLogger } from '@sabia/logger';
 import { createTestDatabase, dropNamespace, testEnv, testNamespace, waitFor, type TestDatabase } from '@sabia/testing';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCH_BYTES } from './envelope';
 import { applyOnce, applyOnceMany, connectBus, enqueueEvents, ensureStreams, PoisonMessageError, startBatchConsumer, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
 
 // A throwaway schema with the platform tables, created the way services create theirs.
@@ -293,5 +294,24 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     await consumer.stop();
     expect(redelivered).toBe(0);
     expect([...seenCount.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('keeps pulling when messages are large: a backlog of near-limit batches is taken without waiting for a pull to expire', async () => {
+    // A pull sized in bytes ends with "409 Message Size Exceeds MaxBytes" when the next message
+    // does not fit what is left of it, and nats.js then issues no new pull until two idle
+    // heartbeats are missed (30 s): receipts stood still that long in bench:e2e.
+    const subject = 'sabia.sending.bus-large.v1';
+    const big = (i: number) => new Uint8Array(MAX_BATCH_BYTES - 64 * 1024).fill(i);
+    const seen: string[] = [];
+    const consumer = await startBatchConsumer({
+      bus,
+      logger,
+      spec: { domain: 'sending', durable: 'bus-test-large', subject, maxDeliver: 3, ackWaitMs: 5_000 },
+      handleBatch: async (events) => (seen.push(...events.map((e) => e.id)), events.map(() => 'ok' as const)),
+    });
+    for (let i = 0; i < 12; i++) await bus.js.publish(bus.names.subject(subject), big(i), { msgID: `large-${i}` });
+    await waitFor(async () => (seen.length >= 12 ? true : undefined), 'all twelve large messages', 10_000);
+    await consumer.stop();
+    expect(new Set(seen).size).toBe(12);
   });
 });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '@sabia/logger';
 import type { Bus } from './connect';
-import { BATCH_HEADER, packEvents, PREFETCH_BYTES, unpackEvents, type UnpackedEvent } from './envelope';
+import { BATCH_HEADER, packEvents, PREFETCH_MESSAGES, PULL_EXPIRES_MS, unpackEvents, type UnpackedEvent } from './envelope';
 import { PoisonMessageError } from './poison';
 import { ensureConsumer, type ConsumerSpec } from './setup';
 import { currentTraceHeaders } from './trace-headers';
@@ -125,7 +125,7 @@ export async function openDeliveries(bus: Bus, partial: Omit<ConsumerSpec, 'maxD
   const spec: ConsumerSpec = { maxDeliver: 8, ackWaitMs: 10_000, ...partial };
   await ensureConsumer(bus, spec);
   const consumer = await bus.js.consumers.get(bus.names.stream(spec.domain), bus.names.durable(spec.durable));
-  const messages: ConsumerMessages = await consumer.consume({ max_bytes: PREFETCH_BYTES });
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: PREFETCH_MESSAGES, expires: PULL_EXPIRES_MS });
   return { spec, messages, held: new HeldDeliveries(spec.ackWaitMs) };
 }
 

@@ -15,11 +15,17 @@ export const MAX_BATCH_EVENTS = 256;
 export const MAX_BATCH_BYTES = 512 * 1024;
 
 /**
- * How much a consumer asks the server for per pull, in bytes (a count of messages says nothing
- * when one may carry 256 events); twice the largest batch, so any message fits. What bounds a
- * consumer's backlog in memory is its max_ack_pending (setup.ts).
+ * How many messages a consumer asks the server for per pull. Counted in messages, not bytes: a
+ * pull sized in bytes ends with "409 Message Size Exceeds MaxBytes" as soon as the next batch
+ * does not fit what is left of it, and nats.js then pulls again only after two missed idle
+ * heartbeats (half a minute of standing still under load). A count bounds memory all the same
+ * (each message is at most MAX_BATCH_BYTES), and what bounds a consumer's backlog in memory is
+ * its max_ack_pending (setup.ts).
  */
-export const PREFETCH_BYTES = 2 * MAX_BATCH_BYTES;
+export const PREFETCH_MESSAGES = 16;
+
+/** A pull lasts this long; any pull that goes quiet is replaced within it. */
+export const PULL_EXPIRES_MS = 10_000;
 
 export interface PackedEvent {
   id: string;
