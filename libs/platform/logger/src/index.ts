@@ -20,7 +20,10 @@ export function createLogger(service: string, level = 'info', destination?: Dest
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Written synchronously: pino's default writes behind the caller, and a process that exits
+  // right after logging could print its last lines out of order ("stopped" before "stopping")
+  // or, killed, not at all. Services log little (debug is off in production), so it costs nothing.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /** Removes the password from a connection URL so it can be logged. */
