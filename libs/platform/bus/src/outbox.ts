@@ -15,7 +15,17 @@ export interface OutgoingEvent {
   traceContext?: Context;
 }
 
-export const outboxChannel = (table: OutboxTable) => `${getTableConfig(table).schema}_outbox`;
+const channels = new WeakMap<OutboxTable, string>();
+
+/**
+ * The NOTIFY channel of a service's outbox. Kept per table: getTableConfig builds the whole
+ * table description (columns, indexes, keys) on every call, and this is asked on every write.
+ */
+export function outboxChannel(table: OutboxTable): string {
+  let channel = channels.get(table);
+  if (channel === undefined) channels.set(table, (channel = `${getTableConfig(table).schema}_outbox`));
+  return channel;
+}
 
 /**
  * The outbox INSERT for these events as a statement fragment, for callers that fold it into a
