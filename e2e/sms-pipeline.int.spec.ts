@@ -83,6 +83,12 @@ describe('one SMS through the real services', () => {
     expect(parentOf(settle).name).toMatch(/^consume sabia\.sending\./);
     const receipt = spans.find((s) => s.service === 'sending' && s.name === 'smpp receive receipt')!;
     expect(parentOf(receipt)).toMatchObject({ service: 'carrier-sim', name: 'smsc deliver_sm receipt' });
+    // The outbox relay publishes a batch in a trace of its own, linked to each event's trace.
+    const publish = await waitFor(
+      async () => p.otlp.spans.find((s) => s.service === 'sending' && s.name === 'publish sabia.sending.message-accepted.v1' && s.links.some((l) => l.traceId === traceId)),
+      "the relay's publish span linked to the message's trace",
+    );
+    expect(publish.kind).toBe(4);
   });
 
   it('refuses calls without a valid token', async () => {

@@ -153,16 +153,20 @@ async function publishBatch(bus: Bus, rows: Row[]): Promise<void> {
   const prepacked = rows.length === 1 && isPacked(rows[0]!) ? rows[0]! : undefined;
   const count = prepacked ? Number(prepacked.headers[PACKED_HEADER]) : rows.length;
   const msgID = prepacked ? prepacked.id : createHash('sha256').update(rows.map((r) => r.id).join(',')).digest('base64url');
-  const links: Link[] = [];
-  for (const row of prepacked ? [] : rows.slice(0, 128)) {
-    const linked = trace.getSpanContext(contextFromRecord(row.headers ?? {}));
-    if (linked) links.push({ context: linked });
-  }
   const span = tracer.startSpan(`publish ${rows[0]!.subject}`, {
     kind: SpanKind.PRODUCER,
     attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': msgID, 'messaging.batch.message_count': count },
-    links,
   });
+  // Links only on a span that is recorded: reading every event's trace headers is work (and
+  // garbage) that a non-recording span would throw away.
+  if (span.isRecording() && !prepacked) {
+    const links: Link[] = [];
+    for (const row of rows.slice(0, 128)) {
+      const linked = trace.getSpanContext(contextFromRecord(row.headers ?? {}));
+      if (linked) links.push({ context: linked });
+    }
+    span.addLinks(links);
+  }
   try {
     const hdrs = natsHeaders();
     hdrs.set(BATCH_HEADER, String(count));

@@ -12,6 +12,8 @@ export interface ReceivedSpan {
   durationMs: number;
   startMs: number;
   attributes: Record<string, unknown>;
+  /** The spans it links to (a relay's publish links every event it carries). */
+  links: Array<{ traceId: string; spanId: string }>;
 }
 
 interface OtlpJson {
@@ -51,6 +53,7 @@ export async function startOtlpReceiver() {
                 attributes: Object.fromEntries(
                   ((s.attributes as Array<{ key: string; value: Record<string, unknown> }>) ?? []).map((a) => [a.key, value(a.value)]),
                 ),
+                links: ((s.links as Array<{ traceId?: string; spanId?: string }>) ?? []).map((l) => ({ traceId: String(l.traceId ?? ''), spanId: String(l.spanId ?? '') })),
               });
             }
           }
