@@ -1,6 +1,7 @@
 import { SERVICE_NODE_FLAGS } from '@sabia/runtime';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '../../../..');
@@ -17,9 +18,15 @@ export interface ServiceProcess {
 
 /** Starts `apps/<app>/src/main.ts` as its own process, exactly as it runs in production. */
 export function spawnService(app: string, env: Record<string, string>): ServiceProcess {
-  // SABIA_PROFILE_DIR=/tmp/prof writes a V8 CPU profile per service when it exits (benchmarks).
-  const profile = process.env.SABIA_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.SABIA_PROFILE_DIR, app)}`] : [];
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, '--import', 'tsx', join(ROOT, 'apps', app, 'src/main.ts')], {
+  // For benchmarks: SABIA_PROFILE_DIR=/tmp/prof writes a V8 CPU profile per service when it
+  // exits; SABIA_SERVICE_NODE_FLAGS adds Node or V8 flags to every service ('--trace-gc',
+  // '--perf-basic-prof' for `perf`); SABIA_SERVICE_LOG_DIR keeps each one's output in <app>.log.
+  const { SABIA_PROFILE_DIR: profileDir, SABIA_SERVICE_NODE_FLAGS: extraFlags, SABIA_SERVICE_LOG_DIR: logDir } = process.env;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, app)}`] : [];
+  const extra = extraFlags?.split(/\s+/).filter(Boolean) ?? [];
+  const logFile = logDir ? join(logDir, `${app}.log`) : undefined;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, ...extra, '--import', 'tsx', join(ROOT, 'apps', app, 'src/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,6 +35,7 @@ export function spawnService(app: string, env: Record<string, string>): ServiceP
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     out += chunk.toString('utf8');
+    if (logFile) appendFileSync(logFile, chunk);
     for (const l of listeners) l();
   };
   child.stdout!.on('data', onData);
