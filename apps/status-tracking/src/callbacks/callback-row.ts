@@ -34,3 +34,33 @@ export function toCallbackRow(r: Record<string, unknown>): CallbackRow {
     lastDurationMs: r.last_duration_ms === null || r.last_duration_ms === undefined ? null : Number(r.last_duration_ms),
   };
 }
+
+/**
+ * A callback just written `pending` and leased to this process, as toCallbackRow would give it
+ * once read back. A literal of the same shape, built from what the insert had in hand (spreading
+ * the insert's rows into it cost 20 µs a callback in a CPU profile).
+ */
+export function leasedCallbackRow(
+  fields: Pick<CallbackRow, 'id' | 'accountId' | 'subaccountId' | 'messageId' | 'type' | 'url' | 'payload'>,
+  nextAttemptAt: Date,
+  createdAt: Date,
+): CallbackRow {
+  return {
+    id: fields.id,
+    accountId: fields.accountId,
+    subaccountId: fields.subaccountId,
+    messageId: fields.messageId,
+    type: fields.type,
+    url: fields.url,
+    payload: fields.payload,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt,
+    createdAt,
+    finishedAt: null,
+    lastAttemptAt: null,
+    lastHttpStatus: null,
+    lastError: null,
+    lastDurationMs: null,
+  };
+}

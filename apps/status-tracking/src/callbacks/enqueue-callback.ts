@@ -1,10 +1,11 @@
+import { writeWithEvents, type OutgoingEvent } from '@sabia/bus';
 import type { Tx } from '@sabia/db';
 import { uuidv7 } from '@sabia/db';
 import { sql, type SQL } from 'drizzle-orm';
-import { callbacks, type messageStatus } from '../db';
+import { callbacks, outbox, type messageStatus } from '../db';
 import { statusCallbackPayload, type CallbackType } from './callback-payload';
 import type { CallbackHandOff } from './callback-handoff';
-import type { CallbackRow } from './callback-row';
+import { leasedCallbackRow, type CallbackRow } from './callback-row';
 
 export interface OwedCallback {
   type: CallbackType;
@@ -30,12 +31,23 @@ export async function enqueueStatusCallbacks(tx: Tx, owed: OwedCallback[]): Prom
 }
 
 /**
+ * A batch's independent writes, its events and the callbacks it owes, in one statement
+ * (writeWithEvents). Returns the callbacks leased to `handOff`, for its worker once the
+ * transaction commits.
+ */
+export async function writeWithCallbacks(tx: Tx, writes: Array<SQL | undefined>, events: OutgoingEvent[], owed: OwedCallback[], handOff?: CallbackHandOff): Promise<CallbackRow[]> {
+  const insert = statusCallbacksInsert(owed, handOff);
+  const returned = await writeWithEvents(tx, outbox, writes, events, insert?.statement);
+  return insert?.due(returned) ?? [];
+}
+
+/**
  * enqueueStatusCallbacks' INSERT (undefined when nothing is owed), for folding into a bigger
  * statement. With a hand-off, the first callbacks that are `pending` (not `waiting` behind an
  * earlier one), as many as it has room for, are leased to it; the statement returns a row per
  * callback, and `due` picks the leased ones out of its result as rows for the hand-off.
  */
-export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHandOff) {
+function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHandOff) {
   const rows = owed
     .filter((o) => o.row.callbackUrl)
     .map((o) => ({
@@ -72,28 +84,7 @@ export function statusCallbacksInsert(owed: OwedCallback[], handOff?: CallbackHa
     const byId = new Map(rows.map((r) => [r.id, r]));
     const taken: CallbackRow[] = [];
     for (const r of returned) {
-      if (!r.leased_id) continue;
-      const row = byId.get(String(r.leased_id))!;
-      // A literal of toCallbackRow's shape (one object shape for every row the worker sees;
-      // spreading the insert's rows into it cost 20 µs a callback in a CPU profile).
-      taken.push({
-        id: row.id,
-        accountId: row.accountId,
-        subaccountId: row.subaccountId,
-        messageId: row.messageId,
-        type: row.type,
-        url: row.url,
-        payload: row.payload,
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: new Date(r.next_attempt_at as string),
-        createdAt: new Date(r.created_at as string),
-        finishedAt: null,
-        lastAttemptAt: null,
-        lastHttpStatus: null,
-        lastError: null,
-        lastDurationMs: null,
-      });
+      if (r.leased_id) taken.push(leasedCallbackRow(byId.get(String(r.leased_id))!, new Date(r.next_attempt_at as string), new Date(r.created_at as string)));
     }
     return taken;
   };

@@ -1,12 +1,12 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
 import type { CallbackHandOff } from '../callbacks/callback-handoff';
-import { statusCallbacksInsert, type OwedCallback } from '../callbacks/enqueue-callback';
-import { messageStatus, outbox, partStatus, processedEvents } from '../db';
+import { writeWithCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
+import { messageStatus, partStatus, processedEvents } from '../db';
 import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { toRow } from './record-sent';
@@ -142,9 +142,7 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: Cal
       }
       if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
     }
-    const insert = statusCallbacksInsert(owed, handOff);
-    const returned = await writeWithEvents(tx, outbox, [historyInsertSql(splits)], events, insert?.statement);
-    return insert?.due(returned);
+    return writeWithCallbacks(tx, [historyInsertSql(splits)], events, owed, handOff);
   });
   // Committed: this process delivers them (leased to it above), no claim needed.
   if (due?.length) handOff?.take(due, since);

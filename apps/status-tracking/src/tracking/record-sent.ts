@@ -1,12 +1,12 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, writeWithEvents, type OutgoingEvent } from '@sabia/bus';
+import { applyOnceMany, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
 import type { CallbackHandOff } from '../callbacks/callback-handoff';
-import { statusCallbacksInsert, type OwedCallback } from '../callbacks/enqueue-callback';
-import { messageStatus, outbox, processedEvents } from '../db';
+import { writeWithCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
+import { messageStatus, processedEvents } from '../db';
 import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
@@ -95,9 +95,7 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
         ? sql`update ${messageStatus} set delivered_status = ${DELIVERED_STATUS.MESSAGE_SPLIT}, delivered_at = sent_at
             where message_id = any(${sql.param(splits)}::uuid[]) and delivered_status is null`
         : undefined;
-    const insert = statusCallbacksInsert(owed, handOff);
-    const returned = await writeWithEvents(tx, outbox, [splitUpdate, historyInsertSql(history)], events, insert?.statement);
-    return insert?.due(returned);
+    return writeWithCallbacks(tx, [splitUpdate, historyInsertSql(history)], events, owed, handOff);
   });
   // Committed: this process delivers them (leased to it above), no claim needed.
   if (due?.length) handOff?.take(due, since);
