@@ -44,8 +44,10 @@ export const messages = sending.table(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [
+    // Also the account's only index: lists and reports by account and period read status
+    // tracking's message_status, never this table. Every index here is written by every
+    // accepted message and by each of its state changes that is not HOT.
     uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey),
-    index('messages_account_created_idx').on(t.accountId, t.createdAt),
     // Only batch members: a single send (no batch) costs this index nothing.
     index('messages_batch_idx').on(t.batchId, t.batchIndex).where(sql`${t.batchId} is not null`),
     // A reply joins the last message sent to its number.
