@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
 import { percentile, runBench } from './run-bench';
+import { startStatementCosts } from './statement-costs';
 
 const { values } = parseArgs({
   options: {
@@ -91,6 +92,7 @@ async function main() {
   };
   try {
     const token = await p.tokenFor('bench');
+    const statements = await startStatementCosts(db);
     const cpu = startCpuMeter(p.processes);
     const started = Date.now();
     const ids: string[] = [];
@@ -170,6 +172,7 @@ async function main() {
       if (missing > 0) throw new Error(`${missing} messages have no second level`);
     }
     await printDatabaseWork(db, N);
+    await statements.print(N, 'message');
   } finally {
     await db.end();
     await p.stop();

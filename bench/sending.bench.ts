@@ -9,7 +9,9 @@
 import { startPipeline } from '@sabia/testing';
 import { parseArgs } from 'node:util';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
+import pg from 'pg';
 import { percentile, runBench } from './run-bench';
+import { startStatementCosts } from './statement-costs';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +46,7 @@ async function main() {
   console.log(`Sabiá sending benchmark: ${BATCHES} × SendBatch(10,000), ${CONCURRENCY} at a time, then SendSms at ${RATE}/s for ${WARMUP} s (warm-up) + ${SECONDS} s`);
   console.log('  starting billing, status-tracking and sending (no carrier)…');
   const p = await startPipeline({ otlp: false, carrier: false });
+  const db = new pg.Pool({ connectionString: p.db.url, max: 1 });
   try {
     const token = await p.tokenFor('bench');
     const call = <Req, Res>(method: Parameters<typeof p.call<Req, Res>>[1], req: Req, client = p.clients.sending) =>
@@ -116,6 +119,7 @@ async function main() {
     // reservation pool is still growing. They are measured apart, then the steady state.
     const cold = WARMUP > 0 ? await atRate(WARMUP, `SendSms warm-up (${WARMUP} s)`, 'warm') : undefined;
     if (cold) console.log();
+    const statements = await startStatementCosts(db);
     const smsCpu = startCpuMeter(p.processes);
     const { latencies, windowP99, errors, total, achieved } = await atRate(SECONDS, 'SendSms', 'sms');
     const smsCpuUsed = smsCpu.stop();
@@ -133,7 +137,9 @@ async function main() {
     console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
     const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
     console.log(`  SendSms p99 per 10 s, in ms         ${cold ? `warm-up ${byWindow(cold.windowP99)} | ` : ''}measured ${byWindow(windowP99)}`);
+    await statements.print(total, 'SendSms call');
   } finally {
+    await db.end();
     await p.stop();
   }
 }
