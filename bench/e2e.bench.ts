@@ -109,6 +109,12 @@ async function main() {
     }
     const acceptedAt = Date.now();
 
+    // What the run waits for: both callbacks of every message, or without callbacks every second
+    // level, which only a count shows in time (a backend's statistics reach the counters below
+    // up to 10 s late once it goes idle).
+    const goal = CALLBACKS ? { what: 'callbacks', of: 2 * N } : { what: 'second levels', of: N };
+    const reached = async () =>
+      CALLBACKS ? received : (await db.query(`select count(*)::int as n from status.message_status where delivered_status is not null`)).rows[0].n as number;
     let lastProgress = Date.now();
     let last = -1;
     for (;;) {
@@ -119,16 +125,12 @@ async function main() {
         coalesce(sum(n_tup_ins) filter (where relname = 'message_parts'), 0)::int as submitted,
         coalesce(sum(n_tup_ins) filter (where relname = 'part_status'), 0)::int as receipts
         from pg_stat_user_tables where schemaname in ('sending', 'status')`);
-      const done = [...callbacks.values()].filter((c) => c.delivered).length;
-      // Without callbacks the end is the last second level, which only a count shows in time:
-      // a backend's statistics reach the counters above up to 10 s late once it goes idle.
-      const recorded = CALLBACKS ? 0 : (await db.query(`select count(*)::int as n from status.message_status where delivered_status is not null`)).rows[0].n;
-      line(`submitted ${rows[0].submitted}/${N}  receipts ${rows[0].receipts}/${N}  ${CALLBACKS ? `callbacks ${received}/${2 * N}` : `second levels ${recorded}/${N}`}`);
-      const progress = CALLBACKS ? received : recorded;
+      const progress = await reached();
+      line(`submitted ${rows[0].submitted}/${N}  receipts ${rows[0].receipts}/${N}  ${goal.what} ${progress}/${goal.of}`);
       if (progress !== last) lastProgress = Date.now();
       last = progress;
-      if (CALLBACKS ? done >= N && received >= 2 * N : recorded >= N) break;
-      if (Date.now() - lastProgress > 60_000) throw new Error(`stalled at ${progress}/${CALLBACKS ? 2 * N : N} ${CALLBACKS ? 'callbacks' : 'second levels'}: nothing new for 60 s`);
+      if (progress >= goal.of && (!CALLBACKS || [...callbacks.values()].filter((c) => c.delivered).length >= N)) break;
+      if (Date.now() - lastProgress > 60_000) throw new Error(`stalled at ${progress}/${goal.of} ${goal.what}: nothing new for 60 s`);
     }
     const finishedAt = Date.now();
     const cpuUsed = cpu.stop();
@@ -146,31 +148,16 @@ async function main() {
     console.log(`  accepted (SendBatch, stored, billed)  ${rate(acceptedAt)}`);
     console.log(`  submitted over SMPP                  ${rate(Number(times[0].last_submit))}`);
     console.log(`  receipts recorded                    ${rate(Number(times[0].last_receipt))}`);
-    if (CALLBACKS) {
-      const { rows: created } = await db.query(`select id, extract(epoch from created_at) * 1000 as at from sending.messages`);
-      const endToEnd = created.map((r) => callbacks.get(r.id)!.delivered! - Number(r.at)).sort((a, b) => a - b);
-      const missing = ids.filter((id) => !callbacks.get(id)?.sent || !callbacks.get(id)?.delivered).length;
-      console.log(`  callbacks received (2 per message)   ${((2 * N) / secs(finishedAt)).toFixed(0)} callbacks/s`);
-      console.log(`  end to end                           ${rate(finishedAt)} (target ≥ 3,000 msg/s)`);
-      console.log(`  end-to-end latency p50 / p99         ${(percentile(endToEnd, 50) / 1000).toFixed(2)} s / ${(percentile(endToEnd, 99) / 1000).toFixed(2)} s`);
-      console.log(`  messages without both callbacks      ${missing} (checked by id)`);
-      console.log(`  callbacks delivered twice            ${duplicates}`);
-      console.log(`  CPU per message                      ${cpuPerUnit(cpuUsed, N)}`);
-      if (missing > 0) throw new Error(`${missing} messages lost a callback`);
-    } else {
-      // Accepted → second level recorded by status tracking, per message, checked by id.
-      const { rows: recorded } = await db.query<{ id: string; ms: number | null }>(`
-        select m.id, extract(epoch from s.updated_at - m.created_at) * 1000 as ms
-        from sending.messages m left join status.message_status s on s.message_id = m.id and s.delivered_status is not null`);
-      const byId = new Map(recorded.map((r) => [r.id, r.ms]));
-      const missing = ids.filter((id) => byId.get(id) === null || byId.get(id) === undefined).length;
-      const endToEnd = recorded.flatMap((r) => (r.ms === null ? [] : [Number(r.ms)])).sort((a, b) => a - b);
-      console.log(`  end to end (second level recorded)   ${rate(finishedAt)} (no callbacks: not the target's measure)`);
-      console.log(`  end-to-end latency p50 / p99         ${(percentile(endToEnd, 50) / 1000).toFixed(2)} s / ${(percentile(endToEnd, 99) / 1000).toFixed(2)} s`);
-      console.log(`  messages without a second level      ${missing} (checked by id)`);
-      console.log(`  CPU per message                      ${cpuPerUnit(cpuUsed, N)}`);
-      if (missing > 0) throw new Error(`${missing} messages have no second level`);
-    }
+    // Per message, checked by id: accepted → "delivered" callback received, or without
+    // callbacks accepted → second level recorded by status tracking.
+    const outcome = CALLBACKS ? await callbackOutcome(db, ids, callbacks) : await secondLevelOutcome(db, ids);
+    if (CALLBACKS) console.log(`  callbacks received (2 per message)   ${((2 * N) / secs(finishedAt)).toFixed(0)} callbacks/s`);
+    console.log(`  ${(CALLBACKS ? 'end to end' : 'end to end (second level recorded)').padEnd(37)}${rate(finishedAt)} ${CALLBACKS ? '(target ≥ 3,000 msg/s)' : "(no callbacks: not the target's measure)"}`);
+    console.log(`  end-to-end latency p50 / p99         ${(percentile(outcome.endToEnd, 50) / 1000).toFixed(2)} s / ${(percentile(outcome.endToEnd, 99) / 1000).toFixed(2)} s`);
+    console.log(`  ${outcome.lacking.padEnd(37)}${outcome.missing} (checked by id)`);
+    if (CALLBACKS) console.log(`  callbacks delivered twice            ${duplicates}`);
+    console.log(`  CPU per message                      ${cpuPerUnit(cpuUsed, N)}`);
+    if (outcome.missing > 0) throw new Error(`${outcome.missing} ${outcome.lacking}`);
     await printDatabaseWork(db, N);
     await statements.print(N, 'message');
   } finally {
@@ -178,6 +165,25 @@ async function main() {
     await p.stop();
     receiver.close();
   }
+}
+
+/** End-to-end times (accepted → "delivered" callback received) and messages without both callbacks. */
+async function callbackOutcome(db: pg.Pool, ids: string[], callbacks: Map<string, { sent?: number; delivered?: number }>) {
+  const { rows: created } = await db.query(`select id, extract(epoch from created_at) * 1000 as at from sending.messages`);
+  const endToEnd = created.map((r) => callbacks.get(r.id)!.delivered! - Number(r.at)).sort((a, b) => a - b);
+  const missing = ids.filter((id) => !callbacks.get(id)?.sent || !callbacks.get(id)?.delivered).length;
+  return { endToEnd, missing, lacking: 'messages without both callbacks' };
+}
+
+/** End-to-end times (accepted → second level recorded by status tracking) and messages without one. */
+async function secondLevelOutcome(db: pg.Pool, ids: string[]) {
+  const { rows } = await db.query<{ id: string; ms: number | null }>(`
+    select m.id, extract(epoch from s.updated_at - m.created_at) * 1000 as ms
+    from sending.messages m left join status.message_status s on s.message_id = m.id and s.delivered_status is not null`);
+  const byId = new Map(rows.map((r) => [r.id, r.ms]));
+  const missing = ids.filter((id) => byId.get(id) === null || byId.get(id) === undefined).length;
+  const endToEnd = rows.flatMap((r) => (r.ms === null ? [] : [Number(r.ms)])).sort((a, b) => a - b);
+  return { endToEnd, missing, lacking: 'messages without a second level' };
 }
 
 /**

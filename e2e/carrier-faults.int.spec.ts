@@ -24,11 +24,7 @@ afterAll(async () => {
   await p?.stop();
 });
 
-const delivered = (id: string, timeoutMs = 30_000) =>
-  waitFor(async () => {
-    const { status } = await p.call(p.clients.status, p.clients.status.getStatus, { messageId: id }, { token });
-    return status?.sentStatus && status.deliveredStatus ? status : undefined;
-  }, `both levels of ${id}`, timeoutMs);
+const delivered = (id: string, timeoutMs = 30_000) => p.bothLevels(token, id, timeoutMs);
 
 const sql = (query: string, params: unknown[] = []) => p.query(query, params);
 

@@ -116,8 +116,7 @@ describe('carriers over SMPP', () => {
 
   it('reports an undelivered message as 104 and still bills it (the carrier accepted it)', async () => {
     const { message } = await send({ to: '+5521961230005' }); // Claro: deliveredShare 0
-    // Both levels: the receipt may be recorded before the first level (separate consumers).
-    const status = await eventually(message!.id, (s) => (s.sentStatus && s.deliveredStatus ? s : undefined), 'both levels');
+    const status = await p.bothLevels(token, message!.id);
     expect([status.sentStatus, status.deliveredStatus]).toEqual([SentStatus.SENT_STATUS_SENT_SUCCESS, DeliveredStatus.DELIVERED_STATUS_NOT_DELIVERED]);
     expect((await settled(message!.id)).map((t) => t.kind)).toEqual(['pending', 'post_pending']);
   });

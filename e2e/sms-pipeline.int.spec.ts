@@ -18,13 +18,7 @@ afterAll(async () => {
 
 const send = (req: Partial<sending.SendSmsRequest>, auth = token) => p.sendSms(auth, req);
 
-const finalStatus = (id: string, auth = token, timeoutMs = 20_000) =>
-  waitFor(async () => {
-    const { status } = await p.call(p.clients.status, p.clients.status.getStatus, { messageId: id }, { token: auth });
-    // A receipt may overtake its message's first level (they travel on separate consumers):
-    // the second level can show before the first fills in.
-    return status?.sentStatus && status.deliveredStatus ? status : undefined;
-  }, `both status levels of ${id}`, timeoutMs);
+const finalStatus = (id: string, timeoutMs?: number) => p.bothLevels(token, id, timeoutMs);
 
 const grpcCode = (promise: Promise<unknown>) =>
   promise.then(() => 'OK', (err: ServiceError) => grpcStatus[err.code]);
@@ -161,7 +155,7 @@ describe('one SMS through the real services', () => {
     await p.start('sending');
     for (const id of ids) {
       // Messages the killed process had fetched come back after the consumer's ack wait.
-      const status = await finalStatus(id, token, 45_000);
+      const status = await finalStatus(id, 45_000);
       expect(status.sentStatus).toBe(SentStatus.SENT_STATUS_SENT_SUCCESS);
       const transfers = await waitFor(async () => {
         const res = await p.call(p.clients.billing, p.clients.billing.listTransfers, { messageId: id }, { token });

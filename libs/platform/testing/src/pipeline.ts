@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { testEnv } from './env';
 import { startOtlpReceiver } from './otlp-receiver';
-import { freePort, REPO_ROOT, spawnService, type ServiceProcess } from './service-process';
+import { freePort, REPO_ROOT, spawnService, waitFor, type ServiceProcess } from './service-process';
 import { dropNamespace } from './nats-namespace';
 import { createTestDatabase, testNamespace } from './test-database';
 
@@ -141,6 +141,15 @@ export async function startPipeline(
         validitySeconds: 0,
         ...req,
       }, { token }),
+    /**
+     * A message's status once both its levels are in. A receipt may be recorded before the
+     * first level (they travel on separate consumers), so the second level alone is not enough.
+     */
+    bothLevels: (token: string, messageId: string, timeoutMs = 20_000) =>
+      waitFor(async () => {
+        const { status: s } = await callUnary(clients.status, clients.status.getStatus, { messageId }, { token });
+        return s?.sentStatus && s.deliveredStatus ? s : undefined;
+      }, `both status levels of ${messageId}`, timeoutMs),
     async stop() {
       for (const client of Object.values(clients)) client.close();
       await Promise.all([...processes.values()].map((p) => p.stop()));
