@@ -1,9 +1,8 @@
-import { applyOnceMany, decodeEvent, startBatchConsumer, SUBJECTS, type Bus } from '@sabia/bus';
+import { decodeEvent, startBatchConsumer, SUBJECTS, type Bus } from '@sabia/bus';
 import { SentStatus, statusEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { isBillable } from '@sabia/status-codes';
-import { processedEvents } from '../db';
 import { settleMessages, type Decision, type Settlement } from '../ledger/settle';
 
 const CONSUMER = 'billing-status-changed';
@@ -24,6 +23,10 @@ function decisionOf(change: statusEvents.StatusChanged): Decision {
  * (SENT_SUCCESS) is posted, every other part voided; without part statuses (a message refused
  * before submission) the message's own first level decides. Second-level changes never
  * touch money. Events are settled in batches, one transaction each.
+ *
+ * No processed-event row per event: a settlement is idempotent by construction (its transfer id
+ * is derived from the message, the part and the action, and a pending transfer takes one
+ * settlement for ever), so a redelivered event inserts nothing and moves no balance.
  */
 export function startStatusChangedConsumer(db: Db, bus: Bus, logger: Logger) {
   return startBatchConsumer({
@@ -34,9 +37,8 @@ export function startStatusChangedConsumer(db: Db, bus: Bus, logger: Logger) {
       const changes = events.map((e) => ({ id: e.id, change: decodeEvent(statusEvents.StatusChanged, e.data, 'StatusChanged') }));
       const firstLevels = changes.filter((c) => c.change.sentStatus !== SentStatus.SENT_STATUS_UNSPECIFIED);
       await db.transaction(async (tx) => {
-        const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, firstLevels.map((c) => c.id));
         const decisions = new Map<string, Decision>();
-        for (const c of firstLevels) if (fresh.has(c.id)) decisions.set(c.change.messageId, decisionOf(c.change));
+        for (const c of firstLevels) decisions.set(c.change.messageId, decisionOf(c.change));
         const parts = await settleMessages(tx, decisions);
         logger.debug({ messages: decisions.size, parts }, 'reservations settled');
       });

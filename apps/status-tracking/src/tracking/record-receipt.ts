@@ -1,18 +1,16 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, deliveredStatusFromReceipt, deliveredStatusOfParts, type DeliveredStatusCode } from '@sabia/status-codes';
 import { sql } from 'drizzle-orm';
 import type { CallbackHandOff } from '../callbacks/callback-handoff';
 import { writeWithCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
-import { messageStatus, partStatus, processedEvents } from '../db';
-import { historyInsertSql, type HistoryRow } from './insert-history';
+import { messageStatus, partStatus } from '../db';
+import { eventUuid, historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { toRow } from './record-sent';
 import { statusChangedEvent } from './status-changed-event';
-
-const CONSUMER = 'status-receipt-received';
 
 export interface ReceiptFact {
   eventId: string;
@@ -28,46 +26,49 @@ export interface ReceiptFact {
  * changes nothing but the history; so do intermediate states (ENROUTE, ACCEPTD). StatusChanged
  * and the "delivered" callback go out only when a message's second level actually changes
  * (the callback waits for the first level if the receipt overtook it).
+ *
+ * Every receipt goes into the history first, keyed by its event: the ones already there were
+ * applied before (a redelivery), and only the rest are applied. The history is this consumer's
+ * record of what it applied, so no processed-event row is written per receipt.
  */
 export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: CallbackHandOff): Promise<void> {
   const since = performance.now();
   const due = await db.transaction(async (tx) => {
-    const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
-    const todo = facts.filter((f) => fresh.has(f.eventId));
-    if (todo.length === 0) return;
     const partOf = (r: sendingEvents.ReceiptReceived) => r.part || 1;
     const partsOf = (r: sendingEvents.ReceiptReceived) => Math.max(r.parts || 1, partOf(r));
     // The status time is when we learned it: the carrier's done date has minute precision and
     // its own clock, so it is kept in the history detail instead.
     const atOf = (r: sendingEvents.ReceiptReceived) => r.receivedAt ?? new Date();
-    const history = historyInsertSql(
-      todo.map(({ receipt: r }) => ({
-        messageId: r.messageId,
-        accountId: r.accountId,
-        level: 2 as const,
-        code: deliveredStatusFromReceipt(r.stat) ?? 0,
-        detail: `part:${partOf(r)}/${partsOf(r)} stat:${r.stat} err:${r.err} done:${r.doneAt?.toISOString() ?? '?'}`,
-        at: atOf(r),
-      })),
-    )!;
+    const recorded = await tx.execute<{ event_id: string }>(
+      historyInsertSql(
+        facts.map(({ eventId, receipt: r }) => ({
+          messageId: r.messageId,
+          accountId: r.accountId,
+          eventId,
+          level: 2 as const,
+          code: deliveredStatusFromReceipt(r.stat) ?? 0,
+          detail: `part:${partOf(r)}/${partsOf(r)} stat:${r.stat} err:${r.err} done:${r.doneAt?.toISOString() ?? '?'}`,
+          at: atOf(r),
+        })),
+        sql`event_id`,
+      )!,
+    );
+    const fresh = new Set(recorded.rows.map((r) => String(r.event_id)));
+    const todo = facts.filter((f) => fresh.has(eventUuid(f.eventId)));
+    if (todo.length === 0) return;
     const finals = todo.filter((f) => deliveredStatusFromReceipt(f.receipt.stat) !== undefined);
-    if (finals.length === 0) {
-      await tx.execute(history);
-      return;
-    }
-    // Lock (or create) each message's row, in id order so concurrent batches never deadlock
-    // (the history rides along: an independent write). Only then are the parts written and
-    // read: whoever holds a message's row sees every part recorded before it. An existing row
-    // is locked without being written (DO UPDATE … WHERE false locks the rows it does not
-    // update), then read by the next statement, whose snapshot sees the latest of each. The
-    // SET names a non-key column on purpose: a key column would take the stronger FOR UPDATE
-    // lock, which also blocks inserts referencing the row.
+    if (finals.length === 0) return;
+    // Lock (or create) each message's row, in id order so concurrent batches never deadlock.
+    // Only then are the parts written and read: whoever holds a message's row sees every part
+    // recorded before it. An existing row is locked without being written (DO UPDATE … WHERE
+    // false locks the rows it does not update), then read by the next statement, whose snapshot
+    // sees the latest of each. The SET names a non-key column on purpose: a key column would
+    // take the stronger FOR UPDATE lock, which also blocks inserts referencing the row.
     const latest = new Map<string, ReceiptFact>();
     for (const f of finals) latest.set(f.receipt.messageId, f);
     const messages = [...latest.values()].sort((a, b) => (a.receipt.messageId < b.receipt.messageId ? -1 : 1));
     const col = <T>(pick: (r: sendingEvents.ReceiptReceived) => T) => sql.param(messages.map((f) => pick(f.receipt)));
     await tx.execute(sql`
-      with history as (${history})
       insert into ${messageStatus} as ms (message_id, account_id, subaccount_id, parts, callback_url, correlation_id, "to")
       select * from unnest(${col((r) => r.messageId)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
         ${col(partsOf)}::smallint[], ${col((r) => r.callbackUrl)}::text[], ${col((r) => r.correlationId)}::text[], ${col((r) => r.to)}::text[])
@@ -138,7 +139,7 @@ export async function recordReceipts(db: Db, facts: ReceiptFact[], handOff?: Cal
       events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { deliveredStatus: next, at }), traceContext: fact.traceContext });
       // The receipt rows above are per part; a 401 is the message's own.
       if (next === DELIVERED_STATUS.MESSAGE_SPLIT) {
-        splits.push({ messageId: row.messageId, accountId: row.accountId, level: 2, code: next, detail: `sent in ${row.parts} parts`, at });
+        splits.push({ messageId: row.messageId, accountId: row.accountId, eventId: fact.eventId, seq: 1, level: 2, code: next, detail: `sent in ${row.parts} parts`, at });
       }
       if (isFinalDelivered(next) && row.sentStatus !== null) owed.push({ type: 'message.delivered', row, at });
     }

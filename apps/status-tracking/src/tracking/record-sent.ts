@@ -1,17 +1,15 @@
 import type { Context } from '@opentelemetry/api';
-import { applyOnceMany, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { CallbackHandOff } from '../callbacks/callback-handoff';
 import { writeWithCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
-import { messageStatus, processedEvents } from '../db';
+import { messageStatus } from '../db';
 import { historyInsertSql, type HistoryRow } from './insert-history';
 import { isFinalDelivered } from './final-delivered';
 import { statusChangedEvent } from './status-changed-event';
-
-const CONSUMER = 'status-message-sent';
 
 export interface SentFact {
   eventId: string;
@@ -24,7 +22,10 @@ type Row = typeof messageStatus.$inferSelect;
 /**
  * Records the first level of a batch of messages in one transaction. The first answer wins: a
  * first level is final, so a later, different one is a bug upstream and is refused loudly
- * (the event is dead-lettered after its retries) instead of rewriting history.
+ * (the event is dead-lettered after its retries) instead of rewriting history. Being final
+ * also makes the record its own proof of application: a redelivered event (or the same fact
+ * published twice) finds its message's first level already there and changes nothing, so no
+ * processed-event row is written per message.
  * A split message's second level starts as 401 MESSAGE_SPLIT until its parts' receipts
  * decide it; receipts that came first have decided already, and their held-back "delivered"
  * callback goes out now, after "sent".
@@ -33,10 +34,9 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
   const conflicts: Error[] = [];
   const since = performance.now();
   const due = await db.transaction(async (tx) => {
-    const fresh = await applyOnceMany(tx, processedEvents, CONSUMER, facts.map((f) => f.eventId));
     // One fact per message, in message id order: concurrent batches lock rows in the same order.
     const byMessage = new Map<string, SentFact>();
-    for (const f of facts) if (fresh.has(f.eventId) && !byMessage.has(f.sent.messageId)) byMessage.set(f.sent.messageId, f);
+    for (const f of facts) if (!byMessage.has(f.sent.messageId)) byMessage.set(f.sent.messageId, f);
     const todo = [...byMessage.values()].sort((a, b) => (a.sent.messageId < b.sent.messageId ? -1 : 1));
     if (todo.length === 0) return;
     const col = <T>(pick: (s: sendingEvents.MessageSent, f: SentFact) => T) => sql.param(todo.map((f) => pick(f.sent, f)));
@@ -52,8 +52,23 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
         parts = excluded.parts, carrier = excluded.carrier, carrier_message_id = excluded.carrier_message_id,
         correlation_id = excluded.correlation_id, callback_url = excluded.callback_url, "to" = excluded."to",
         delivered_status = coalesce(ms.delivered_status, excluded.delivered_status), delivered_at = coalesce(ms.delivered_at, excluded.delivered_at), updated_at = now()
+      where ms.sent_status is null
       returning *`);
     const rows = new Map(result.rows.map((r) => [String(r.message_id), toRow(r)]));
+    // The messages whose first level was already there: applied before when it is the same
+    // (nothing to do), a conflict when it is not. Only redeliveries get here.
+    const recorded = todo.filter((f) => !rows.has(f.sent.messageId));
+    if (recorded.length > 0) {
+      const existing = await tx
+        .select({ messageId: messageStatus.messageId, sentStatus: messageStatus.sentStatus })
+        .from(messageStatus)
+        .where(inArray(messageStatus.messageId, recorded.map((f) => f.sent.messageId)));
+      const first = new Map(existing.map((r) => [r.messageId, r.sentStatus]));
+      for (const f of recorded) {
+        const had = first.get(f.sent.messageId);
+        if (had !== f.sent.sentStatus) conflicts.push(new Error(`message ${f.sent.messageId} already has first level ${had}, got ${f.sent.sentStatus}`));
+      }
+    }
 
     const history: HistoryRow[] = [];
     const events: OutgoingEvent[] = [];
@@ -61,24 +76,21 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
     const splits: string[] = [];
     for (const f of todo) {
       const { sent } = f;
-      const row = rows.get(sent.messageId)!;
-      if (row.sentStatus !== sent.sentStatus) {
-        conflicts.push(new Error(`message ${sent.messageId} already has first level ${row.sentStatus}, got ${sent.sentStatus}`));
-        continue;
-      }
+      const row = rows.get(sent.messageId);
+      if (!row) continue;
       const at = sent.at ?? new Date();
-      history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 1, code: sent.sentStatus, at });
+      history.push({ messageId: sent.messageId, accountId: sent.accountId, eventId: f.eventId, level: 1, code: sent.sentStatus, at });
       events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { sentStatus: sent.sentStatus, at, partStatuses: sent.partStatuses }), traceContext: f.traceContext });
       owed.push({ type: 'message.sent', row, at });
       if (sent.deliveredStatus) {
         // A refusal that is second-level too (201: no credit): both levels at once.
-        history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 2, code: sent.deliveredStatus, detail: 'refused before submission', at });
+        history.push({ messageId: sent.messageId, accountId: sent.accountId, eventId: f.eventId, seq: 1, level: 2, code: sent.deliveredStatus, detail: 'refused before submission', at });
         events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(row, { deliveredStatus: sent.deliveredStatus, at }), traceContext: f.traceContext });
         owed.push({ type: 'message.delivered', row, at });
       } else if (sent.sentStatus === SENT_STATUS.SENT_SUCCESS && row.parts > 1 && row.deliveredStatus === null) {
         splits.push(sent.messageId);
         const split = { ...row, deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, deliveredAt: at };
-        history.push({ messageId: sent.messageId, accountId: sent.accountId, level: 2, code: DELIVERED_STATUS.MESSAGE_SPLIT, detail: `sent in ${row.parts} parts`, at });
+        history.push({ messageId: sent.messageId, accountId: sent.accountId, eventId: f.eventId, seq: 1, level: 2, code: DELIVERED_STATUS.MESSAGE_SPLIT, detail: `sent in ${row.parts} parts`, at });
         events.push({ subject: SUBJECTS.statusChanged, payload: statusChangedEvent(split, { deliveredStatus: DELIVERED_STATUS.MESSAGE_SPLIT, at }), traceContext: f.traceContext });
       } else if (row.deliveredStatus !== null && isFinalDelivered(row.deliveredStatus)) {
         owed.push({ type: 'message.delivered', row, at: row.deliveredAt ?? at });
