@@ -1,4 +1,4 @@
-import { enqueueEvents, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { enqueueEvents, leadingLocalRelay, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
 import { executePrepared, type Db, type Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
@@ -50,9 +50,11 @@ export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () 
  * whose idempotency key is already taken (the unique index decides between concurrent
  * duplicates, also two in the same call: the first wins), and an event is written only with
  * the message it announces. Per message: the stored row, or undefined when its key was taken.
+ * The relay hears of the commit in memory when it runs here (leadingLocalRelay), else by NOTIFY.
  */
 export async function storeMany(db: Db, decided: Decided[]): Promise<Array<MessageRow | undefined>> {
   const rows = rowsOf(decided);
+  const relay = leadingLocalRelay(outbox);
   const result = await executePrepared<{ stored: string[] | null }>(db, 'sending_store_many', sql`
     with m as (
       ${insertMessagesSql(rows)}
@@ -66,8 +68,9 @@ export async function storeMany(db: Db, decided: Decided[]): Promise<Array<Messa
       -- A message stored under a reservation made ahead: its pool row is done with.
       delete from ${pooledReservations} where id in (select id from m)
     )
-    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o limit 1) as notified`);
+    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o where ${sql.param(!relay)}::boolean limit 1) as notified`);
   const stored = new Set(result.rows[0]!.stored ?? []);
+  if (relay && stored.size > 0) relay.wake();
   return rows.map((row) => (stored.has(row.id) ? row : undefined));
 }
 

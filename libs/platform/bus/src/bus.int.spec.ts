@@ -4,7 +4,7 @@ import { createTestDatabase, dropNamespace, testEnv, testNamespace, waitFor, typ
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES } from './envelope';
-import { applyOnce, applyOnceMany, connectBus, enqueueEvents, ensureStreams, PoisonMessageError, startBatchConsumer, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
+import { applyOnce, applyOnceMany, connectBus, enqueueEvents, ensureStreams, leadingLocalRelay, PoisonMessageError, startBatchConsumer, startConsumer, startOutboxRelay, type Bus, type IncomingEvent } from './index';
 
 // A throwaway schema with the platform tables, created the way services create theirs.
 const schema = pgSchema('bustest');
@@ -94,6 +94,32 @@ describe('outbox and consumers on real Postgres and NATS', () => {
     const mine = seen.slice(before).filter((e) => ids.includes(e.id) || e.id === late[0]);
     expect(mine).toHaveLength(501);
     expect(new Set(mine.map((e) => e.id)).size).toBe(501);
+  });
+
+  it('is woken in memory by a writer of its process while it leads, and by NOTIFY otherwise', async () => {
+    const { seen, consumer } = await collect('bus-test-local-wake');
+    expect(leadingLocalRelay(outbox)).toBeUndefined(); // no relay here: writers must NOTIFY
+    // A poll far beyond the test's patience: only a wake can get these events out in time.
+    const relay = await startOutboxRelay({ pool: database.pool, table: outbox, bus, logger, pollMs: 600_000 });
+    const local = await waitFor(async () => leadingLocalRelay(outbox), 'the relay to lead');
+    const listener = await database.pool.connect();
+    let notified = 0;
+    listener.on('notification', () => notified++);
+    await listener.query('listen bustest_outbox');
+    // Committed without a NOTIFY (as storeMany does while a relay of its process leads), then woken.
+    const id = '01890a5d-ac96-774b-bcce-b302099a8057';
+    await database.pool.query(`insert into bustest.outbox (id, subject, payload) values ($1, $2, '\\x2a')`, [id, SUBJECT]);
+    local.wake();
+    await waitFor(async () => (seen.some((e) => e.id === id) ? true : undefined), 'the event woken in memory', 10_000);
+    // A commit that NOTIFYs (another replica's) wakes it too.
+    const [other] = await database.db.transaction((tx) => enqueueEvents(tx, outbox, [{ subject: SUBJECT, payload: Uint8Array.of(7) }]));
+    await waitFor(async () => (seen.some((e) => e.id === other) ? true : undefined), 'the event woken by NOTIFY', 10_000);
+    expect(notified).toBe(1);
+    await relay.stop();
+    expect(leadingLocalRelay(outbox)).toBeUndefined();
+    await listener.query('unlisten *');
+    listener.release();
+    await consumer.stop();
   });
 
   it('drops a republished event with the same id (JetStream duplicate window)', async () => {

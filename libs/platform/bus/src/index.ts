@@ -5,6 +5,7 @@ export { decodeEvent } from './decode-event';
 export { PoisonMessageError, startConsumer, type ConsumerHandle, type IncomingEvent } from './consumer';
 export { enqueueEvents, outboxChannel, outboxInsertSql, writeWithEvents, type OutgoingEvent } from './outbox';
 export { startOutboxRelay, type OutboxRelay } from './outbox-relay';
+export { leadingLocalRelay, type LocalRelay } from './local-relay';
 export { PROCESSED_EVENTS_RETENTION_MS, pruneProcessedEvents } from './prune-processed-events';
 export { ensureConsumer, ensureStreams, STREAM_MAX_AGE_MS } from './setup';
 export { busNames, DOMAINS, SUBJECTS, type BusNames } from './subjects';

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { Bus } from './connect';
 import { BATCH_HEADER, chunkEvents, PACKED_HEADER, packEvents } from './envelope';
 import { outboxChannel } from './outbox';
+import { registerLocalRelay } from './local-relay';
 import { contextFromRecord, currentTraceHeaders } from './trace-headers';
 
 const tracer = trace.getTracer('@sabia/bus');
@@ -33,25 +34,37 @@ export interface OutboxRelay {
  * One replica relays at a time (a session advisory lock on its listening connection; if that
  * connection dies, the lock is freed and another replica takes over). No transaction is held
  * across a publish: a crash between publish and delete only republishes, which JetStream's
- * duplicate window and the consumers' applyOnce absorb.
+ * duplicate window and the consumers' idempotence absorb.
  */
 export async function startOutboxRelay(opts: {
   pool: pg.Pool;
   table: OutboxTable;
   bus: Bus;
   logger: Logger;
+  /** How long it sleeps when nothing wakes it (tests lengthen it to see that wakes work). */
+  pollMs?: number;
 }): Promise<OutboxRelay> {
+  const pollMs = opts.pollMs ?? POLL_MS;
   const { schema, name } = getTableConfig(opts.table);
   const qualified = `"${schema}"."${name}"`;
   const leaderLock = `sabia-outbox-relay:${schema}`;
   let running = true;
   let wake: (() => void) | undefined;
+  // A wake while a pass runs (its commit may have come after the pass read): the next wait
+  // returns at once instead of sleeping until the poll.
+  let missed = false;
+  const wakeUp = () => {
+    if (wake) wake();
+    else missed = true;
+  };
   let leader = false;
+  // Writers in this process wake the relay in memory while it leads: no NOTIFY for their commits.
+  const unregister = registerLocalRelay(opts.table, { leads: () => leader && running, wake: wakeUp });
 
   const connectListener = async () => {
     const client = await opts.pool.connect();
     await client.query(`listen "${outboxChannel(opts.table)}"`);
-    client.on('notification', () => wake?.());
+    client.on('notification', wakeUp);
     return client;
   };
   let listener = await connectListener();
@@ -84,6 +97,7 @@ export async function startOutboxRelay(opts: {
   const loop = (async () => {
     while (running) {
       let published = 0;
+      missed = false; // this pass reads every row committed before it
       try {
         published = await relayOnce();
       } catch (err) {
@@ -94,13 +108,13 @@ export async function startOutboxRelay(opts: {
         listener = await reconnect();
       }
       if (published === BATCH || !running) continue;
-      const woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), POLL_MS);
+      const woken = missed || (await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), pollMs);
         wake = () => {
           clearTimeout(timer);
           resolve(true);
         };
-      });
+      }));
       wake = undefined;
       // A commit woke us: give the commits right behind it a moment, so a steady stream of
       // single sends is relayed many rows per round trip instead of one or two. Each pass is a
@@ -114,6 +128,7 @@ export async function startOutboxRelay(opts: {
   return {
     async stop() {
       running = false;
+      unregister();
       wake?.();
       await loop.catch(() => undefined);
       // The session (and its lock) would outlive release() in the pool: give both back.
