@@ -125,6 +125,8 @@ export async function startPipeline(
     /** carrier-sim's HTTP control API (counts, submits, MO injection). */
     simUrl: `http://127.0.0.1:${simHttpPort}`,
     clients,
+    /** The services' gRPC addresses (host:port), for clients other than `clients`. */
+    addresses: { sending: `127.0.0.1:${sendingPort}`, status: `127.0.0.1:${statusPort}`, billing: `127.0.0.1:${billingPort}` },
     processes,
     start,
     tokenFor: (account: string, role: UserPrincipal['role'] = 'administrador') =>
