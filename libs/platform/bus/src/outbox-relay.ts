@@ -50,13 +50,10 @@ export async function startOutboxRelay(opts: {
   const leaderLock = `sabia-outbox-relay:${schema}`;
   let running = true;
   let wake: (() => void) | undefined;
-  // A wake while a pass runs (its commit may have come after the pass read): the next wait
-  // returns at once instead of sleeping until the poll.
-  let missed = false;
-  const wakeUp = () => {
-    if (wake) wake();
-    else missed = true;
-  };
+  // A wake during a pass is not kept for after it: under load the next commit wakes the relay
+  // soon enough, and passing again at once made batches smaller downstream (bench:e2e, 5 % more
+  // CPU per message in two pairs of runs). A commit with nothing after it waits for the poll.
+  const wakeUp = () => wake?.();
   let leader = false;
   // Writers in this process wake the relay in memory while it leads: no NOTIFY for their commits.
   const unregister = registerLocalRelay(opts.table, { leads: () => leader && running, wake: wakeUp });
@@ -97,7 +94,6 @@ export async function startOutboxRelay(opts: {
   const loop = (async () => {
     while (running) {
       let published = 0;
-      missed = false; // this pass reads every row committed before it
       try {
         published = await relayOnce();
       } catch (err) {
@@ -108,13 +104,13 @@ export async function startOutboxRelay(opts: {
         listener = await reconnect();
       }
       if (published === BATCH || !running) continue;
-      const woken = missed || (await new Promise<boolean>((resolve) => {
+      const woken = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), pollMs);
         wake = () => {
           clearTimeout(timer);
           resolve(true);
         };
-      }));
+      });
       wake = undefined;
       // A commit woke us: give the commits right behind it a moment, so a steady stream of
       // single sends is relayed many rows per round trip instead of one or two. Each pass is a
