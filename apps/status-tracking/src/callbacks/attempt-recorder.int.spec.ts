@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 const attempt = (): FinishedAttempt => ({
-  callbackId: uuidv7(), httpStatus: 204, error: '', durationMs: 3, attempts: 1, state: 'delivered', nextAttemptAt: new Date(), finishedAt: new Date(),
+  callbackId: uuidv7(), messageId: uuidv7(), statusCallback: true, httpStatus: 204, error: '', durationMs: 3, attempts: 1, state: 'delivered', nextAttemptAt: new Date(), finishedAt: new Date(),
 });
 
 describe('the attempt recorder statement', () => {

@@ -7,6 +7,9 @@ import { CALLBACK_ROW_COLUMNS, toCallbackRow } from './callback-row';
 
 export interface FinishedAttempt {
   callbackId: string;
+  /** The callback's message, and whether it is a status callback (one that may let the next go). */
+  messageId: string;
+  statusCallback: boolean;
   httpStatus: number;
   error: string;
   durationMs: number;
@@ -25,16 +28,36 @@ export interface FinishedAttempt {
  * anyway; the one it follows, if any, moves to callback_attempts.
  */
 export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
+  /** Messages whose status callback finished since the worker last asked (finishedSince). */
+  private finished = new Set<string>();
+
   /**
    * With `handOff`, a callback let go by a finished one (its message's next) is leased to this
    * process and handed to its worker, like a new one (see enqueue-callback.ts).
    */
   constructor(db: Db, handOff?: CallbackHandOff) {
-    super((attempts) => recordAttempts(db, attempts, handOff), { maxBatch: 128, maxWaitMs: 5 });
+    super(
+      async (attempts) => {
+        const done = await recordAttempts(db, attempts, handOff);
+        for (const a of attempts) if (a.statusCallback && a.state !== 'pending') this.finished.add(a.messageId);
+        return done;
+      },
+      { maxBatch: 128, maxWaitMs: 5 },
+    );
   }
 
   record(item: FinishedAttempt): Promise<void> {
     return this.add(item);
+  }
+
+  /**
+   * The messages whose status callback this recorder finished since the last call: the ones
+   * whose next callback a racing insert may have left waiting (see callback-worker.ts).
+   */
+  takeFinished(): string[] {
+    const ids = [...this.finished];
+    this.finished = new Set();
+    return ids;
   }
 }
 

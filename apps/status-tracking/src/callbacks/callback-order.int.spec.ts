@@ -2,7 +2,7 @@ import { uuidv7 } from '@sabia/db';
 import { createLogger } from '@sabia/logger';
 import { migratedDatabase, waitFor } from '@sabia/testing';
 import { AddressPolicy } from '@sabia/webhooks';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -93,6 +93,31 @@ describe('callback order', () => {
     await worker.stop();
     const rows = await database.db.select({ state: callbacks.state }).from(callbacks).where(eq(callbacks.messageId, id));
     expect(rows.map((r) => r.state).sort()).toEqual(['delivered', 'delivered']);
+  });
+
+  it('lets go, within seconds, a callback whose insert committed after its predecessor finished (a race no statement saw)', async () => {
+    slowTypes.add('message.sent');
+    const id = uuidv7();
+    const payload = (type: string) => JSON.stringify({ type, data: { message_id: id } });
+    await database.db.insert(callbacks).values({ id: uuidv7(), accountId: 'acme', subaccountId: 'main', messageId: id, type: 'message.sent', url, payload: payload('message.sent') });
+    const worker = startWorker(); // its first sweep, a whole one, finds nothing to let go
+    // The transaction that owes "delivered" started while "sent" was unfinished, so it writes
+    // it waiting; it commits only after "sent" was answered and recorded, too late for the
+    // recorder's own release to see it.
+    const tx = await database.pool.connect();
+    await tx.query('begin');
+    await tx.query(`insert into status.callbacks (id, account_id, subaccount_id, message_id, type, url, payload, state) values ($1, 'acme', 'main', $2, 'message.delivered', $3, $4, 'waiting')`, [uuidv7(), id, url, payload('message.delivered')]);
+    await waitFor(async () => {
+      const [sent] = await database.db.select({ state: callbacks.state }).from(callbacks).where(and(eq(callbacks.messageId, id), eq(callbacks.type, 'message.sent')));
+      return sent?.state === 'delivered' ? true : undefined;
+    }, '"sent" answered and recorded', 10_000);
+    await tx.query('commit');
+    tx.release();
+    // Well before the next whole sweep (a minute away): the sweep of recently finished messages.
+    await waitFor(async () => (seen.some((s) => s.messageId === id && s.type === 'message.delivered') ? true : undefined), '"delivered" let go', 8_000);
+    await worker.stop();
+    slowTypes.clear();
+    expect(seen.filter((s) => s.messageId === id).map((s) => s.type)).toEqual(['message.sent', 'message.delivered']);
   });
 
   it('does not let a reply callback release a status callback whose predecessor is still retrying', async () => {

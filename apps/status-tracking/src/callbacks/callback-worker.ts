@@ -1,4 +1,4 @@
-import type { Db } from '@sabia/db';
+import { eachKey, type Db } from '@sabia/db';
 import type { Logger } from '@sabia/logger';
 import { sql } from 'drizzle-orm';
 import { callbacks } from '../db';
@@ -12,6 +12,8 @@ import { unfinishedBefore } from './enqueue-callback';
 const BATCH = 128;
 const IDLE_POLL_MS = 200;
 const SWEEP_MS = 2_000;
+/** How often every waiting callback is looked at, not only those of recently finished messages. */
+const FULL_SWEEP_MS = 60_000;
 
 /**
  * Delivers due callbacks (a message's status callbacks one after the other: the next waits
@@ -62,11 +64,36 @@ export function startCallbackWorker(db: Db, logger: Logger, options: Omit<Delive
   };
 
   // A waiting callback whose predecessor finished while it was being written was not let go
-  // then (see enqueue-callback.ts): let it go now. Cheap: it reads only the waiting rows.
-  const sweep = () =>
-    db.execute(sql`
+  // then (see enqueue-callback.ts): let it go now. Such a race needs a finish, so every
+  // SWEEP_MS the messages this process finished a status callback of in the last two rounds
+  // are looked at again (their waiting rows, by index); every waiting row only every
+  // FULL_SWEEP_MS (and at start), for finishes this process did not see: another replica's
+  // that died before its own sweep. The whole sweep read every waiting row and probed its
+  // message's queue: under a backlog of 100,000 messages, 50 ms every 2 s (5 % of Postgres).
+  const release = (messageIds?: string[]) => {
+    // Those messages' waiting rows by index, per message (eachKey), whatever the statistics say.
+    const of = messageIds
+      ? sql` and w.id in (select x.id from ${eachKey(
+          sql`unnest(${sql.param(messageIds)}::uuid[]) as k(id)`,
+          sql`select id from ${callbacks} where message_id = k.id and state = 'waiting'`,
+          'x',
+        )})`
+      : sql``;
+    return db.execute(sql`
       update ${callbacks} w set state = 'pending', next_attempt_at = now()
-      where w.state = 'waiting' and not (${unfinishedBefore(sql`w.message_id`, sql`w.id`)})`);
+      where w.state = 'waiting'${of} and not (${unfinishedBefore(sql`w.message_id`, sql`w.id`)})`);
+  };
+  let lastFull = -Infinity;
+  let previous: string[] = [];
+  const sweep = async () => {
+    const recent = delivery.recorder.takeFinished();
+    const ids = [...new Set([...previous, ...recent])];
+    previous = recent;
+    if (performance.now() - lastFull >= FULL_SWEEP_MS) {
+      lastFull = performance.now();
+      await release();
+    } else if (ids.length > 0) await release(ids);
+  };
   let stopSweepWait = () => {};
   const sweeping = (async () => {
     while (!stopped) {

@@ -60,6 +60,8 @@ async function finish(
   if (final !== 'disabled') {
     const item = {
       callbackId: cb.id,
+      messageId: cb.messageId,
+      statusCallback: cb.type !== 'message.reply',
       ...attempt,
       attempts,
       state: final === 'retry' ? ('pending' as const) : final,
