@@ -28,7 +28,7 @@ export interface FinishedAttempt {
  * anyway; the one it follows, if any, moves to callback_attempts.
  */
 export class AttemptRecorder extends MicroBatcher<FinishedAttempt, void> {
-  /** Messages whose status callback finished since the worker last asked (finishedSince). */
+  /** Messages whose status callback finished since the worker last asked (takeFinished). */
   private finished = new Set<string>();
 
   /**
