@@ -23,6 +23,7 @@ const MAX_CONNECTIONS = 32;
 const IDLE_MS = 30_000;
 
 interface Slot {
+  key: string;
   idle: Socket[];
   open: number;
   /** Requests waiting for a connection: given an idle one, or null to open one in a freed place. */
@@ -76,7 +77,7 @@ export class ConnectionPool {
   private slot(to: Destination): Slot {
     const key = `${to.protocol}//${to.servername ?? ''}@${to.address}:${to.port}`;
     let slot = this.slots.get(key);
-    if (!slot) this.slots.set(key, (slot = { idle: [], open: 0, waiting: [] }));
+    if (!slot) this.slots.set(key, (slot = { key, idle: [], open: 0, waiting: [] }));
     return slot;
   }
 
@@ -126,6 +127,8 @@ export class ConnectionPool {
         slot.open++;
         next(null);
       }
+      // A receiver called once is not remembered for ever (one slot per customer endpoint).
+      if (slot.open === 0 && this.slots.get(slot.key) === slot) this.slots.delete(slot.key);
     });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => fail(late()), Math.max(0, deadline - performance.now()));
