@@ -1,9 +1,9 @@
 import type { Context } from '@opentelemetry/api';
 import { SUBJECTS, type OutgoingEvent } from '@sabia/bus';
 import type { sendingEvents } from '@sabia/contracts';
-import type { Db } from '@sabia/db';
+import { eachKey, type Db } from '@sabia/db';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { CallbackHandOff } from '../callbacks/callback-handoff';
 import { writeWithCallbacks, type OwedCallback } from '../callbacks/enqueue-callback';
 import { messageStatus } from '../db';
@@ -59,11 +59,13 @@ export async function recordSent(db: Db, facts: SentFact[], handOff?: CallbackHa
     // (nothing to do), a conflict when it is not. Only redeliveries get here.
     const recorded = todo.filter((f) => !rows.has(f.sent.messageId));
     if (recorded.length > 0) {
-      const existing = await tx
-        .select({ messageId: messageStatus.messageId, sentStatus: messageStatus.sentStatus })
-        .from(messageStatus)
-        .where(inArray(messageStatus.messageId, recorded.map((f) => f.sent.messageId)));
-      const first = new Map(existing.map((r) => [r.messageId, r.sentStatus]));
+      const { rows: existing } = await tx.execute<{ message_id: string; sent_status: number | null }>(sql`
+        select m.message_id, m.sent_status from ${eachKey(
+          sql`unnest(${sql.param(recorded.map((f) => f.sent.messageId))}::uuid[]) as k(id)`,
+          sql`select message_id, sent_status from ${messageStatus} where message_id = k.id`,
+          'm',
+        )}`);
+      const first = new Map(existing.map((r) => [String(r.message_id), r.sent_status === null ? null : Number(r.sent_status)]));
       for (const f of recorded) {
         const had = first.get(f.sent.messageId);
         if (had !== f.sent.sentStatus) conflicts.push(new Error(`message ${f.sent.messageId} already has first level ${had}, got ${f.sent.sentStatus}`));

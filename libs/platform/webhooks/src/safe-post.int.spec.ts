@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy } from './address-policy';
 import { checkCustomerUrl } from './check-url';
-import { ConnectionPool, DeliveryNetworkError, RefusedDestinationError, safePost } from './safe-post';
+import { ConnectionPool, DeliveryNetworkError } from './connection-pool';
+import { RefusedDestinationError, safePost } from './safe-post';
 
 // A real receiver on loopback: what an attacker would like our callbacks to reach.
 let server: Server;

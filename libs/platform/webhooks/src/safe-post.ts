@@ -3,8 +3,6 @@ import { isIP } from 'node:net';
 import type { AddressPolicy } from './address-policy';
 import { ConnectionPool, DeliveryNetworkError, type Destination } from './connection-pool';
 
-export { ConnectionPool, DeliveryNetworkError };
-
 /** The URL leads somewhere it must not (SSRF): never retried. */
 export class RefusedDestinationError extends Error {
   override readonly name = 'RefusedDestinationError';
@@ -52,8 +50,9 @@ export async function safePost(
   const protocol = target.protocol;
   if (protocol !== 'http:' && protocol !== 'https:') throw new RefusedDestinationError(`only http and https URLs are called, not ${protocol}`);
   const host = target.hostname.replace(/^\[|\]$/g, '');
+  const literal = isIP(host); // 4 or 6 for an address, 0 for a name
   let addresses: LookupAddress[];
-  if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+  if (literal) addresses = [{ address: host, family: literal }];
   else {
     try {
       addresses = await (options.resolve ?? resolveAll)(host);
@@ -69,7 +68,7 @@ export async function safePost(
   const started = performance.now();
   const pool = options.pool ?? new ConnectionPool();
   try {
-    const to: Destination = { protocol, address: pinned.address, family: pinned.family, port: Number(target.port) || (protocol === 'https:' ? 443 : 80), servername: isIP(host) ? undefined : host };
+    const to: Destination = { protocol, address: pinned.address, family: pinned.family, port: Number(target.port) || (protocol === 'https:' ? 443 : 80), servername: literal ? undefined : host };
     const answer = await pool.send(to, requestBytes(target, options), options.timeoutMs, (remote) => {
       // A pooled connection was checked when it connected; it is checked again anyway.
       if (!options.policy.allows(remote)) throw new RefusedDestinationError(`connected to ${remote}, which is not a public address`);
