@@ -11,6 +11,7 @@ import { startPipeline } from '@sabia/testing';
 import { parseArgs } from 'node:util';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
 import { connectGrpcH2 } from './grpc-h2-client';
+import { floorCall, startFloorServer } from './machine-floor';
 import pg from 'pg';
 import { percentile, runBench } from './run-bench';
 import { startStatementCosts } from './statement-costs';
@@ -39,6 +40,12 @@ const { values } = parseArgs({
      * test VM, taken from the two cores the services run on).
      */
     client: { type: 'string', default: 'h2' },
+    /**
+     * Also measure this machine's floor at the same rate, with the same client: a bare grpc-js
+     * server whose one method reads a row and commits an insert (bench/machine-floor.ts). The
+     * same VM's speed moves from hour to hour; SendSms's tail beside the floor's does not move as much.
+     */
+    floor: { type: 'boolean', default: false },
   },
 });
 const BATCHES = Number(values.batches);
@@ -98,7 +105,7 @@ async function main() {
 
     // Open loop: requests go out on schedule whether or not earlier ones returned, and each
     // latency counts from when its request was due (a late start is the service's delay too).
-    const atRate = async (seconds: number, label: string, keyPrefix: string) => {
+    const atRate = async (seconds: number, label: string, send: (i: number) => Promise<unknown>) => {
       const latencies: number[] = [];
       // Per 10-second window of due times: how the tail settles as the services warm up.
       const windows: number[][] = Array.from({ length: Math.ceil(seconds / 10) }, () => []);
@@ -111,7 +118,7 @@ async function main() {
         const wait = due - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         inFlight.push(
-          sendSms({ to: mobile(i), text: `mensagem ${i}`, idempotencyKey: `${keyPrefix}-${i}`, correlationId: '', callbackUrl: '', validitySeconds: 0 }).then(
+          send(i).then(
             () => {
               const latency = performance.now() - due;
               latencies.push(latency);
@@ -129,14 +136,34 @@ async function main() {
     };
     // The first seconds at full rate run cold: V8 has not optimised the hot paths yet and the
     // reservation pool is still growing. They are measured apart, then the steady state.
-    const cold = WARMUP > 0 ? await atRate(WARMUP, `SendSms warm-up (${WARMUP} s)`, 'warm') : undefined;
+    const sms = (keyPrefix: string) => (i: number) =>
+      sendSms({ to: mobile(i), text: `mensagem ${i}`, idempotencyKey: `${keyPrefix}-${i}`, correlationId: '', callbackUrl: '', validitySeconds: 0 });
+    const cold = WARMUP > 0 ? await atRate(WARMUP, `SendSms warm-up (${WARMUP} s)`, sms('warm')) : undefined;
     if (cold) console.log();
     const statements = await startStatementCosts(db);
     const smsCpu = startCpuMeter(p.processes);
-    const { latencies, windowP99, errors, total, achieved } = await atRate(SECONDS, 'SendSms', 'sms');
+    const { latencies, windowP99, errors, total, achieved } = await atRate(SECONDS, 'SendSms', sms('sms'));
     const smsCpuUsed = smsCpu.stop();
     h2?.close();
     console.log();
+
+    // After SendSms, so that the services' own warm-up is not spent beside it.
+    let floor: { latencies: number[]; errors: number; cpu: string } | undefined;
+    if (values.floor) {
+      const server = await startFloorServer(p.db.url);
+      const client = connectGrpcH2(server.address, '');
+      try {
+        const call = (key: string) => (i: number) => client.call(floorCall, Buffer.from(`${key}-${i}`));
+        await atRate(Math.min(WARMUP, 10), 'machine floor warm-up', call('warm'));
+        const meter = startCpuMeter(new Map([['floor server', { child: server.child }]]));
+        const measured = await atRate(SECONDS, 'machine floor', call('floor'));
+        floor = { latencies: measured.latencies, errors: measured.errors, cpu: cpuPerUnit(meter.stop(), measured.total) };
+      } finally {
+        client.close();
+        server.stop();
+      }
+      console.log();
+    }
 
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     console.log('\n  figure                              value');
@@ -150,6 +177,10 @@ async function main() {
     console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
     const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
     console.log(`  SendSms p99 per 10 s, in ms         ${cold ? `warm-up ${byWindow(cold.windowP99)} | ` : ''}measured ${byWindow(windowP99)}`);
+    if (floor) {
+      console.log(`  machine floor p50/p95/p99           ${ms(pct(floor.latencies, 50))} / ${ms(pct(floor.latencies, 95))} / ${ms(pct(floor.latencies, 99))}, ${floor.errors} errors (gRPC unary: a read + a committed insert)`);
+      console.log(`  machine floor CPU per call          ${floor.cpu}`);
+    }
     await statements.print(total, 'SendSms call');
   } finally {
     await db.end();
