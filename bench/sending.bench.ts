@@ -6,12 +6,12 @@
 //   2. SendSms at a fixed arrival rate (open loop: requests are sent on schedule whether or not
 //      earlier ones returned), p50/p95/p99 latency as the caller sees it, after a warm-up at the
 //      same rate whose figures are printed apart.
-import { sending } from '@sabia/contracts';
 import { startPipeline } from '@sabia/testing';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
-import { connectGrpcH2 } from './grpc-h2-client';
-import { floorCall, startFloorServer } from './machine-floor';
+import { mobile, startLoadGenerator } from './load-generator';
+import { startFloorServer } from './machine-floor';
 import pg from 'pg';
 import { percentile, runBench } from './run-bench';
 import { startStatementCosts } from './statement-costs';
@@ -56,7 +56,6 @@ const WARMUP = Number(values.warmup);
 const CLIENT = values.client === 'grpc-js' ? 'grpc-js' : 'h2';
 
 const pct = percentile;
-const mobile = (i: number) => `+55119${String(10_000_000 + (i % 90_000_000)).padStart(8, '0')}`;
 
 async function main() {
   console.log(`Sabiá sending benchmark: ${BATCHES} × SendBatch(10,000), ${CONCURRENCY} at a time, then SendSms at ${RATE}/s for ${WARMUP} s (warm-up) + ${SECONDS} s`);
@@ -70,9 +69,6 @@ async function main() {
 
     // Warm-up: first calls pay for connection set-up and lazy initialisation.
     await call(p.clients.sending.sendSms, { to: mobile(0), text: 'warm-up', idempotencyKey: 'warm', correlationId: '', callbackUrl: '', validitySeconds: 0 });
-    const h2 = CLIENT === 'h2' ? connectGrpcH2(p.addresses.sending, token) : undefined;
-    const sendSms = (req: sending.SendSmsRequest) =>
-      h2 ? h2.call(sending.SendingServiceService.sendSms, req) : call<sending.SendSmsRequest, sending.SendSmsResponse>(p.clients.sending.sendSms, req);
 
     // Requests built before the clock starts: the load generator's own work is not the service's.
     const requests = Array.from({ length: BATCHES }, (_, b) => ({
@@ -103,67 +99,37 @@ async function main() {
     const batchCpuUsed = batchCpu.stop();
     console.log();
 
-    // Open loop: requests go out on schedule whether or not earlier ones returned, and each
-    // latency counts from when its request was due (a late start is the service's delay too).
-    const atRate = async (seconds: number, label: string, send: (i: number) => Promise<unknown>) => {
-      const latencies: number[] = [];
-      // Per 10-second window of due times: how the tail settles as the services warm up.
-      const windows: number[][] = Array.from({ length: Math.ceil(seconds / 10) }, () => []);
-      let errors = 0;
-      const total = RATE * seconds;
-      const started = performance.now();
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; i < total; i++) {
-        const due = started + (i * 1000) / RATE;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        inFlight.push(
-          send(i).then(
-            () => {
-              const latency = performance.now() - due;
-              latencies.push(latency);
-              windows[Math.floor(i / (RATE * 10))]!.push(latency);
-            },
-            () => void errors++,
-          ),
-        );
-        if (i % RATE === 0) process.stdout.write(`\r  ${label}: ${i}/${total}   `);
-      }
-      await Promise.all(inFlight);
-      latencies.sort((a, b) => a - b);
-      const windowP99 = windows.map((w) => pct(w.sort((a, b) => a - b), 99));
-      return { latencies, windowP99, errors, total, achieved: total / ((performance.now() - started) / 1000) };
-    };
+    // The SendSms load generator runs in a process of its own (see load-generator.ts); its CPU
+    // is counted apart from the benchmark's.
+    const generator = startLoadGenerator();
+    const metered = new Map<string, { child: ChildProcess }>([...p.processes, ['load generator', { child: generator.child }]]);
+    const atRate = (target: 'sendSms' | 'floor', address: string, seconds: number, label: string, keyPrefix: string) =>
+      generator.run({ target, address, token, client: CLIENT, rate: RATE, seconds, keyPrefix, label });
     // The first seconds at full rate run cold: V8 has not optimised the hot paths yet and the
     // reservation pool is still growing. They are measured apart, then the steady state.
-    const sms = (keyPrefix: string) => (i: number) =>
-      sendSms({ to: mobile(i), text: `mensagem ${i}`, idempotencyKey: `${keyPrefix}-${i}`, correlationId: '', callbackUrl: '', validitySeconds: 0 });
-    const cold = WARMUP > 0 ? await atRate(WARMUP, `SendSms warm-up (${WARMUP} s)`, sms('warm')) : undefined;
+    const cold = WARMUP > 0 ? await atRate('sendSms', p.addresses.sending, WARMUP, `SendSms warm-up (${WARMUP} s)`, 'warm') : undefined;
     if (cold) console.log();
     const statements = await startStatementCosts(db);
-    const smsCpu = startCpuMeter(p.processes);
-    const { latencies, windowP99, errors, total, achieved } = await atRate(SECONDS, 'SendSms', sms('sms'));
+    const smsCpu = startCpuMeter(metered);
+    const { latencies, windowP99, errors, total, achieved } = await atRate('sendSms', p.addresses.sending, SECONDS, 'SendSms', 'sms');
     const smsCpuUsed = smsCpu.stop();
-    h2?.close();
     console.log();
 
     // After SendSms, so that the services' own warm-up is not spent beside it.
     let floor: { latencies: number[]; errors: number; cpu: string } | undefined;
     if (values.floor) {
       const server = await startFloorServer(p.db.url);
-      const client = connectGrpcH2(server.address, '');
       try {
-        const call = (key: string) => (i: number) => client.call(floorCall, Buffer.from(`${key}-${i}`));
-        await atRate(Math.min(WARMUP, 10), 'machine floor warm-up', call('warm'));
-        const meter = startCpuMeter(new Map([['floor server', { child: server.child }]]));
-        const measured = await atRate(SECONDS, 'machine floor', call('floor'));
+        await atRate('floor', server.address, Math.min(WARMUP, 10), 'machine floor warm-up', 'warm');
+        const meter = startCpuMeter(new Map([['floor server', { child: server.child }], ['load generator', { child: generator.child }]]));
+        const measured = await atRate('floor', server.address, SECONDS, 'machine floor', 'floor');
         floor = { latencies: measured.latencies, errors: measured.errors, cpu: cpuPerUnit(meter.stop(), measured.total) };
       } finally {
-        client.close();
         server.stop();
       }
       console.log();
     }
+    generator.stop();
 
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     console.log('\n  figure                              value');

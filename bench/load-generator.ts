@@ -1,0 +1,150 @@
+// The open-loop load generator of `bench:sending`, in a process of its own. In the benchmark's
+// process it shared an event loop and a heap with the pipeline it drives (its CPU meter, its
+// Postgres pool, the SendBatch requests): that heap's garbage collections, 5-25 ms each about
+// once a second on the test VM, held back requests that were due and were counted as the
+// service's latency. Here the heap is a few megabytes, latencies go into one preallocated array,
+// and nothing is kept of a call once it has answered.
+import * as grpc from '@grpc/grpc-js';
+import { sending } from '@sabia/contracts';
+import { fork, type ChildProcess } from 'node:child_process';
+import { connectGrpcH2 } from './grpc-h2-client';
+import { floorCall } from './machine-floor';
+
+export interface AtRateOptions {
+  /** SendSms on the sending service, or the machine floor's one method (bench/machine-floor.ts). */
+  target: 'sendSms' | 'floor';
+  address: string;
+  token: string;
+  /** A plain HTTP/2 gRPC client (as ghz or k6 would be) or grpc-js (the services' own client library). */
+  client: 'h2' | 'grpc-js';
+  rate: number;
+  seconds: number;
+  /** Idempotency keys (or the floor's row keys) are `${keyPrefix}-${i}`. */
+  keyPrefix: string;
+  /** Shown with the progress. */
+  label: string;
+}
+
+export interface AtRateResult {
+  /** Of the calls that answered, in ms from when each was due, ascending. */
+  latencies: number[];
+  /** p99 per 10-second window of due times: how the tail settles as the services warm up. */
+  windowP99: number[];
+  errors: number;
+  total: number;
+  achieved: number;
+}
+
+/** A Brazilian mobile number per index: distinct recipients, all valid. */
+export const mobile = (i: number) => `+55119${String(10_000_000 + (i % 90_000_000)).padStart(8, '0')}`;
+
+/** Starts the generator's process; `run` drives one target at a fixed rate and resolves with what it saw. */
+export function startLoadGenerator() {
+  const child = fork(__filename, ['generate'], { stdio: 'inherit' });
+  return {
+    child,
+    run(options: AtRateOptions): Promise<AtRateResult> {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code}) during ${options.label}`));
+        child.once('exit', onExit);
+        child.once('message', (result) => {
+          child.off('exit', onExit);
+          resolve(result as AtRateResult);
+        });
+        child.send(options);
+      });
+    },
+    stop: () => void child.kill(),
+  };
+}
+
+/** The nearest-rank percentile of an ascending array. */
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+type Send = (i: number) => Promise<unknown>;
+
+function sender(options: AtRateOptions): { send: Send; close(): void } {
+  if (options.target === 'floor') {
+    const h2 = connectGrpcH2(options.address, options.token);
+    return { send: (i) => h2.call(floorCall, Buffer.from(`${options.keyPrefix}-${i}`)), close: () => h2.close() };
+  }
+  const request = (i: number): sending.SendSmsRequest => ({
+    to: mobile(i),
+    text: `mensagem ${i}`,
+    idempotencyKey: `${options.keyPrefix}-${i}`,
+    correlationId: '',
+    callbackUrl: '',
+    validitySeconds: 0,
+  });
+  if (options.client === 'h2') {
+    const h2 = connectGrpcH2(options.address, options.token);
+    return { send: (i) => h2.call(sending.SendingServiceService.sendSms, request(i)), close: () => h2.close() };
+  }
+  const Client = grpc.makeGenericClientConstructor(sending.SendingServiceService, 'SendingService');
+  const client = new Client(options.address, grpc.credentials.createInsecure()) as unknown as {
+    sendSms(req: sending.SendSmsRequest, metadata: grpc.Metadata, callback: (err: grpc.ServiceError | null) => void): void;
+    close(): void;
+  };
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${options.token}`);
+  const send: Send = (i) => new Promise<void>((resolve, reject) => client.sendSms(request(i), metadata, (err) => (err ? reject(err) : resolve())));
+  return { send, close: () => client.close() };
+}
+
+/**
+ * Open loop: requests go out on schedule whether or not earlier ones returned, and each latency
+ * counts from when its request was due (a late start is the service's delay too).
+ */
+async function atRate(options: AtRateOptions): Promise<AtRateResult> {
+  const { send, close } = sender(options);
+  const total = Math.round(options.rate * options.seconds);
+  const latencies = new Float64Array(total).fill(NaN);
+  let errors = 0;
+  let settled = 0;
+  let allSettled!: () => void;
+  const done = new Promise<void>((resolve) => (allSettled = resolve));
+  const settle = () => {
+    if (++settled === total) allSettled();
+  };
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    send(i).then(
+      () => {
+        latencies[i] = performance.now() - due;
+        settle();
+      },
+      () => {
+        errors++;
+        settle();
+      },
+    );
+    if (i % options.rate === 0) process.stdout.write(`\r  ${options.label}: ${i}/${total}   `);
+  }
+  if (total > 0) await done;
+  const achieved = total / ((performance.now() - started) / 1000);
+  close();
+  const perWindow = options.rate * 10;
+  const windowP99 = Array.from({ length: Math.ceil(total / perWindow) }, (_, w) =>
+    percentile(answered(latencies.subarray(w * perWindow, (w + 1) * perWindow)), 99),
+  );
+  return { latencies: answered(latencies), windowP99, errors, total, achieved };
+}
+
+/** The latencies of the calls that answered, ascending. */
+const answered = (latencies: Float64Array) => [...latencies.filter((l) => !Number.isNaN(l)).sort()];
+
+if (process.argv[2] === 'generate') {
+  process.on('message', (options: AtRateOptions) => {
+    atRate(options).then(
+      (result) => process.send!(result),
+      (err: unknown) => {
+        console.error(`load generator: ${err instanceof Error ? err.message : err}`);
+        process.exit(1);
+      },
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+}
