@@ -54,4 +54,8 @@ async function serve() {
   });
 }
 
-if (process.argv[2] === 'serve') void serve();
+if (process.argv[2] === 'serve') {
+  // Gone with the benchmark, however it ends.
+  process.on('disconnect', () => process.exit(0));
+  void serve();
+}
