@@ -9,6 +9,7 @@ import { sending } from '@sabia/contracts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { connectGrpcH2 } from './grpc-h2-client';
 import { floorCall } from './machine-floor';
+import { percentile } from './run-bench';
 
 export interface AtRateOptions {
   /** SendSms on the sending service, or the machine floor's one method (bench/machine-floor.ts). */
@@ -57,9 +58,6 @@ export function startLoadGenerator() {
     stop: () => void child.kill(),
   };
 }
-
-/** The nearest-rank percentile of an ascending array. */
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 type Send = (i: number) => Promise<unknown>;
 

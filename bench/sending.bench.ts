@@ -1,4 +1,4 @@
-// `npm run bench:sending [-- --batches 10 --concurrency 2 --rate 500 --warmup 20 --seconds 30]`: the acceptance side of
+// `npm run bench:sending [-- --batches 10 --concurrency 2 --rate 500 --warmup 20 --seconds 30 --floor]`: the acceptance side of
 // sending, with everything durable (Postgres, the outbox, billing's reservations), measured
 // with no carrier attached so nothing else competes for the two cores:
 //   1. SendBatch of 10,000 recipients, N times, two at a time by default: recipients accepted
