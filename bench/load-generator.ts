@@ -4,8 +4,8 @@
 // once a second on the test VM, held back requests that were due and were counted as the
 // service's latency. Here the heap is a few megabytes, latencies go into one preallocated array,
 // and nothing is kept of a call once it has answered.
-import * as grpc from '@grpc/grpc-js';
 import { sending } from '@sabia/contracts';
+import { callUnary, createClient } from '@sabia/grpc-kit';
 import { fork, type ChildProcess } from 'node:child_process';
 import { connectGrpcH2 } from './grpc-h2-client';
 import { floorCall } from './machine-floor';
@@ -78,15 +78,8 @@ function sender(options: AtRateOptions): { send: Send; close(): void } {
     const h2 = connectGrpcH2(options.address, options.token);
     return { send: (i) => h2.call(sending.SendingServiceService.sendSms, request(i)), close: () => h2.close() };
   }
-  const Client = grpc.makeGenericClientConstructor(sending.SendingServiceService, 'SendingService');
-  const client = new Client(options.address, grpc.credentials.createInsecure()) as unknown as {
-    sendSms(req: sending.SendSmsRequest, metadata: grpc.Metadata, callback: (err: grpc.ServiceError | null) => void): void;
-    close(): void;
-  };
-  const metadata = new grpc.Metadata();
-  metadata.set('authorization', `Bearer ${options.token}`);
-  const send: Send = (i) => new Promise<void>((resolve, reject) => client.sendSms(request(i), metadata, (err) => (err ? reject(err) : resolve())));
-  return { send, close: () => client.close() };
+  const client = createClient(sending.SendingServiceClient, options.address);
+  return { send: (i) => callUnary(client, client.sendSms, request(i), { token: options.token, deadlineMs: 60_000 }), close: () => client.close() };
 }
 
 /**

@@ -45,7 +45,8 @@ async function serve() {
         (err: Error) => reply({ code: grpc.status.INTERNAL, details: err.message }),
       );
   };
-  const method = { path: floorCall.path, requestStream: false, responseStream: false, requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b };
+  // Bytes in, bytes out: the server's side of floorCall.
+  const method = { ...floorCall, requestStream: false, responseStream: false, requestDeserialize: floorCall.requestSerialize, responseSerialize: floorCall.responseDeserialize };
   const server = new grpc.Server();
   server.addService({ Call: method }, { Call: handler });
   server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {

@@ -30,7 +30,8 @@ export function outboxChannel(table: OutboxTable): string {
 /**
  * The outbox INSERT for these events as a statement fragment, for callers that fold it into a
  * bigger statement (one round trip for a whole accept). Pair it with a pg_notify on
- * outboxChannel(table) in the same statement. With `keys` (one per event) the rows are exposed
+ * outboxChannel(table) in the same statement, or, for a statement that commits on its own,
+ * wake leadingLocalRelay(table) after it when there is one (store-messages.ts). With `keys` (one per event) the rows are exposed
  * as `t.key`, so the caller can append a WHERE that keeps only some: `where t.key::uuid in
  * (select id from inserted)`, the events of the rows an INSERT … ON CONFLICT DO NOTHING stored.
  */
