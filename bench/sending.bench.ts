@@ -79,6 +79,7 @@ async function main() {
       callbackUrl: '',
       validitySeconds: 0,
     }));
+    const statements = await startStatementCosts(db);
     const batchCpu = startCpuMeter(p.processes);
     const batchTimes: number[] = [];
     const batchesStarted = performance.now();
@@ -97,7 +98,8 @@ async function main() {
     );
     const batchTotal = (performance.now() - batchesStarted) / 1000;
     const batchCpuUsed = batchCpu.stop();
-    console.log();
+    const batchStatements = BATCHES > 0 ? await statements.lines((BATCHES * 10_000) / 1000, '1,000 SendBatch recipients') : [];
+    if (BATCHES > 0) console.log();
 
     // The SendSms load generator runs in a process of its own (see load-generator.ts); its CPU
     // is counted apart from the benchmark's.
@@ -107,17 +109,17 @@ async function main() {
       generator.run({ target, address, token, client: CLIENT, rate: RATE, seconds, keyPrefix, label });
     // The first seconds at full rate run cold: V8 has not optimised the hot paths yet and the
     // reservation pool is still growing. They are measured apart, then the steady state.
-    const cold = WARMUP > 0 ? await atRate('sendSms', p.addresses.sending, WARMUP, `SendSms warm-up (${WARMUP} s)`, 'warm') : undefined;
+    const cold = SECONDS > 0 && WARMUP > 0 ? await atRate('sendSms', p.addresses.sending, WARMUP, `SendSms warm-up (${WARMUP} s)`, 'warm') : undefined;
     if (cold) console.log();
-    const statements = await startStatementCosts(db);
+    await statements.reset();
     const smsCpu = startCpuMeter(metered);
-    const { latencies, windowP99, errors, total, achieved } = await atRate('sendSms', p.addresses.sending, SECONDS, 'SendSms', 'sms');
+    const sms = SECONDS > 0 ? await atRate('sendSms', p.addresses.sending, SECONDS, 'SendSms', 'sms') : undefined;
     const smsCpuUsed = smsCpu.stop();
-    console.log();
+    if (sms) console.log();
 
     // After SendSms, so that the services' own warm-up is not spent beside it.
     let floor: { latencies: number[]; errors: number; cpu: string } | undefined;
-    if (values.floor) {
+    if (values.floor && SECONDS > 0) {
       const server = await startFloorServer(p.db.url);
       try {
         await atRate('floor', server.address, Math.min(WARMUP, 10), 'machine floor warm-up', 'warm');
@@ -137,17 +139,21 @@ async function main() {
     if (BATCHES > 0) console.log(`  SendBatch accepted and stored       ${((BATCHES * 10_000) / batchTotal).toFixed(0)} recipients/s, ${CONCURRENCY} batch${CONCURRENCY > 1 ? 'es' : ''} at a time (target ≥ 20,000)`);
     if (BATCHES > 0) console.log(`  SendBatch(10,000) latency min/max   ${ms(Math.min(...batchTimes))} / ${ms(Math.max(...batchTimes))}`);
     if (BATCHES > 0) console.log(`  SendBatch CPU per 1,000 recipients  ${cpuPerUnit(batchCpuUsed, (BATCHES * 10_000) / 1000)}`);
-    if (cold) console.log(`  SendSms first ${WARMUP} s p50/p99           ${ms(pct(cold.latencies, 50))} / ${ms(pct(cold.latencies, 99))}, ${cold.errors} errors (cold: not in the figures below)`);
-    console.log(`  SendSms offered / achieved rate     ${RATE}/s / ${achieved.toFixed(0)}/s, ${errors} errors (client: ${CLIENT === 'h2' ? 'plain HTTP/2' : 'grpc-js'})`);
-    console.log(`  SendSms latency p50/p95/p99         ${ms(pct(latencies, 50))} / ${ms(pct(latencies, 95))} / ${ms(pct(latencies, 99))} (target p99 ≤ 15 ms)`);
-    console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
-    const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
-    console.log(`  SendSms p99 per 10 s, in ms         ${cold ? `warm-up ${byWindow(cold.windowP99)} | ` : ''}measured ${byWindow(windowP99)}`);
-    if (floor) {
-      console.log(`  machine floor p50/p95/p99           ${ms(pct(floor.latencies, 50))} / ${ms(pct(floor.latencies, 95))} / ${ms(pct(floor.latencies, 99))}, ${floor.errors} errors (gRPC unary: a read + a committed insert)`);
-      console.log(`  machine floor CPU per call          ${floor.cpu}`);
+    if (sms) {
+      const { latencies, windowP99, errors, total, achieved } = sms;
+      if (cold) console.log(`  SendSms first ${WARMUP} s p50/p99           ${ms(pct(cold.latencies, 50))} / ${ms(pct(cold.latencies, 99))}, ${cold.errors} errors (cold: not in the figures below)`);
+      console.log(`  SendSms offered / achieved rate     ${RATE}/s / ${achieved.toFixed(0)}/s, ${errors} errors (client: ${CLIENT === 'h2' ? 'plain HTTP/2' : 'grpc-js'})`);
+      console.log(`  SendSms latency p50/p95/p99         ${ms(pct(latencies, 50))} / ${ms(pct(latencies, 95))} / ${ms(pct(latencies, 99))} (target p99 ≤ 15 ms)`);
+      console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
+      const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
+      console.log(`  SendSms p99 per 10 s, in ms         ${cold ? `warm-up ${byWindow(cold.windowP99)} | ` : ''}measured ${byWindow(windowP99)}`);
+      if (floor) {
+        console.log(`  machine floor p50/p95/p99           ${ms(pct(floor.latencies, 50))} / ${ms(pct(floor.latencies, 95))} / ${ms(pct(floor.latencies, 99))}, ${floor.errors} errors (gRPC unary: a read + a committed insert)`);
+        console.log(`  machine floor CPU per call          ${floor.cpu}`);
+      }
     }
-    await statements.print(total, 'SendSms call');
+    for (const line of batchStatements) console.log(line);
+    if (sms) await statements.print(sms.total, 'SendSms call');
   } finally {
     await db.end();
     await p.stop();

@@ -1,0 +1,2 @@
+DROP INDEX "sending"."messages_idempotency_uq";--> statement-breakpoint
+CREATE UNIQUE INDEX "messages_idempotency_uq" ON "sending"."messages" USING btree ("account_id","idempotency_key") WHERE "sending"."messages"."batch_id" is null;
