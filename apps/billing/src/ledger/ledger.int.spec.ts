@@ -104,4 +104,18 @@ describe('batch reservation', () => {
     expect(await release(database.db, [items[0]!.messageId, items[3]!.messageId])).toBe(1);
     expect(await getBalance(database.db, 't-batch', 'BRL')).toMatchObject({ available: 8n, pending: 15n });
   });
+
+  it('reserves a retried batch that fitted whole once, and a batch that repeats part of an earlier one only for its new messages', async () => {
+    await topUp(database.db, { tenantId: 't-batch-retry', amount: 100n, currency: 'BRL', idempotencyKey: 'k1' });
+    const items = [1, 2, 1].map((parts) => ({ messageId: randomUUID(), parts, partPrice: 5n, priceId: 'test' }));
+    const batch = (list: typeof items) =>
+      reserveBatch(database.db, { tenantId: 't-batch-retry', items: list, currency: 'BRL', timeoutAt: new Date(Date.now() + 3600_000) });
+    expect(await batch(items)).toEqual(['reserved', 'reserved', 'reserved']);
+    expect(await getBalance(database.db, 't-batch-retry', 'BRL')).toEqual({ available: 80n, pending: 20n, currency: 'BRL' });
+    expect(await batch(items)).toEqual(['reserved', 'reserved', 'reserved']);
+    expect(await getBalance(database.db, 't-batch-retry', 'BRL')).toEqual({ available: 80n, pending: 20n, currency: 'BRL' });
+    const more = [...items.slice(1), { messageId: randomUUID(), parts: 3, partPrice: 5n, priceId: 'test' }];
+    expect(await batch(more)).toEqual(['reserved', 'reserved', 'reserved']);
+    expect(await getBalance(database.db, 't-batch-retry', 'BRL')).toEqual({ available: 65n, pending: 35n, currency: 'BRL' });
+  });
 });

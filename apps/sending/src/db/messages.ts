@@ -44,10 +44,13 @@ export const messages = sending.table(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [
-    // Also the account's only index: lists and reports by account and period read status
-    // tracking's message_status, never this table. Every index here is written by every
-    // accepted message and by each of its state changes that is not HOT.
-    uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey),
+    // Every index here is written by every accepted message and by each of its state changes
+    // that is not HOT, so each covers only the messages that need it.
+    // Single sends' keys: a batch member is found by its batch and position (the next index),
+    // and the batch's own key is unique in batches. Lookups by key say `batch_id is null`, or
+    // Postgres cannot use this index. Lists and reports by account and period read status
+    // tracking's message_status, never this table.
+    uniqueIndex('messages_idempotency_uq').on(t.accountId, t.idempotencyKey).where(sql`${t.batchId} is null`),
     // Only batch members: a single send (no batch) costs this index nothing.
     index('messages_batch_idx').on(t.batchId, t.batchIndex).where(sql`${t.batchId} is not null`),
     // A reply joins the last message sent to its number.

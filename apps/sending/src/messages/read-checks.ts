@@ -48,7 +48,7 @@ export function checksSql(queries: CheckQuery[]) {
                 ${col((q) => q.idempotencyKey)}::text[], ${col((q) => q.to)}::text[]) with ordinality as q(account, sub, key, dest, n)`;
   return sql`
     select q.n,
-      (select true from ${messages} where account_id = q.account and idempotency_key = q.key limit 1) is not null as replay,
+      (select true from ${messages} where account_id = q.account and idempotency_key = q.key and batch_id is null limit 1) is not null as replay,
       (select json_agg(s) from ${customerSettings} s where s.account_id = q.account and s.subaccount_id in (q.sub, '')) as settings,
       (select true from ${blockedNumbers} where account_id = q.account and number = q.dest limit 1) is not null as blocked,
       (select true from ${optOuts} where account_id = q.account and subaccount_id = q.sub and number = q.dest limit 1) is not null as opted_out,

@@ -10,6 +10,8 @@ import { messages } from '../db';
 import { cancelMessage } from './cancel-message';
 import { previewSms } from './preview-sms';
 import { sendBatch, type BatchInput, type ReserveBatchPort } from './send-batch';
+import { sendSms } from './send-sms';
+import { singleSendPorts } from './single-send-ports';
 import { loadCarrierConfig } from '../routing/carrier-config';
 import { createRouter } from '../routing/router';
 import { SHIPPED_CARRIERS_FILE } from '../routing/shipped-carriers';
@@ -81,6 +83,21 @@ describe('SendBatch on real Postgres', () => {
     await expect(sendBatch({ db: database.db, router, reserveBatch: spy.reserveBatch }, who, { ...input, text: 'outro' })).rejects.toMatchObject({
       code: 'ALREADY_EXISTS',
     });
+  });
+
+  it('keeps single sends\' keys apart from a batch\'s: SendSms with a member\'s stored key is a message of its own', async () => {
+    const who = tenant();
+    const input = batch();
+    const outcome = await sendBatch({ db: database.db, router, reserveBatch: reserveSpy().reserveBatch }, who, input);
+    const [member] = await database.db.select().from(messages).where(eq(messages.id, outcome.results[0]!.messageId));
+    const reserve = async () => 'reserved' as const;
+    const deps = { db: database.db, ...singleSendPorts(database.db), router, reserve, release: async () => undefined };
+    const request = { to: mobile(9), text: 'avulsa', idempotencyKey: member!.idempotencyKey, correlationId: '', callbackUrl: '', validitySeconds: 0 };
+    const single = await sendSms(deps, who, request);
+    expect(single.id).not.toBe(member!.id);
+    expect(single.to).toBe(mobile(9));
+    // …and replays as itself.
+    expect((await sendSms(deps, who, request)).id).toBe(single.id);
   });
 
   it.each<[string, Partial<BatchInput>, RegExp]>([

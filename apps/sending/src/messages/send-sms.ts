@@ -4,7 +4,7 @@ import type { AddressPolicy } from '@sabia/webhooks';
 import { AlreadyExistsError } from '@sabia/errors';
 import { DELIVERED_STATUS, SENT_STATUS } from '@sabia/status-codes';
 import { activeTraceId } from '@sabia/telemetry';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { getSettings } from '../customers/get-settings';
 import type { CustomerSettings } from '../customers/settings';
@@ -169,7 +169,8 @@ async function slowChecks(db: Db, principal: UserPrincipal, input: { to: string;
 }
 
 async function findByKey(db: DbOrTx, accountId: string, key: string): Promise<MessageRow | undefined> {
-  const [row] = await db.select().from(messages).where(and(eq(messages.accountId, accountId), eq(messages.idempotencyKey, key)));
+  // batch_id is null: the key's index holds single sends only (db/messages.ts).
+  const [row] = await db.select().from(messages).where(and(eq(messages.accountId, accountId), eq(messages.idempotencyKey, key), isNull(messages.batchId)));
   return row;
 }
 

@@ -58,7 +58,7 @@ export async function storeMany(db: Db, decided: Decided[]): Promise<Array<Messa
   const result = await executePrepared<{ stored: string[] | null }>(db, 'sending_store_many', sql`
     with m as (
       ${insertMessagesSql(rows)}
-      on conflict (account_id, idempotency_key) do nothing
+      on conflict (account_id, idempotency_key) where batch_id is null do nothing
       returning id
     ), o as (
       ${outboxInsertSql(outbox, rows.map(eventOf), rows.map((r) => r.id))}
