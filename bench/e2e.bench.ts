@@ -1,4 +1,4 @@
-// `npm run bench:e2e [-- --messages N --batch B --binds 2 --window 10 --callbacks off]`: N messages from SendBatch through the whole
+// `npm run bench:e2e [-- --messages N --batch B --binds 2 --window 10 --callbacks off --floor]`: N messages from SendBatch through the whole
 // platform as separate processes on real Postgres and NATS — acceptance, billing reservation,
 // SMPP to carrier-sim (vivo, claro, tim binds), receipts, status tracking, billing settlement —
 // and back as signed callbacks to a real HTTP receiver. Prints accepted/s, submitted/s,
@@ -6,6 +6,7 @@
 // checks by id that every message got exactly its two callbacks. With `--callbacks off` the
 // messages have no callback URL: the same path up to status tracking's second level, which
 // shows what the customer callbacks cost (end to end then means "second level recorded").
+// With `--floor`, the same SMPP and callback traffic with nothing else (pipeline-floor.ts).
 import { startPipeline } from '@sabia/testing';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
+import { runPipelineFloor } from './pipeline-floor';
 import { percentile, runBench } from './run-bench';
 import { startStatementCosts } from './statement-costs';
 
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     binds: { type: 'string', default: '2' },
     window: { type: 'string', default: '10' },
     callbacks: { type: 'string', default: 'on' },
+    /** Instead of the platform, the path's floor on this machine: SMPP and signed callbacks only (pipeline-floor.ts). */
+    floor: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.messages);
@@ -209,4 +213,4 @@ async function printDatabaseWork(db: pg.Pool, n: number) {
   for (const t of readers) console.log(`    ${String(t.name).padEnd(34)} ${per(t.seq_read)} rows read by ${t.seq_scan} sequential scans, ${per(t.idx_read)} through indexes`);
 }
 
-runBench(main);
+runBench(values.floor ? () => runPipelineFloor({ messages: N, binds: BINDS, window: WINDOW }) : main);
