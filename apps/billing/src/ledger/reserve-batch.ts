@@ -45,6 +45,11 @@ export async function reserveBatch(
   db: Db,
   input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string; usableUntil?: Date },
 ): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
+  if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
+  if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
+    throw new InvalidArgumentError('parts must be between 1 and 255');
+  }
+  if (input.items.length === 0) return [];
   try {
     return await reserveBatchPass(db, input, false);
   } catch (err) {
@@ -58,11 +63,6 @@ async function reserveBatchPass(
   input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string; usableUntil?: Date },
   exact: boolean,
 ): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
-  if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
-  if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
-    throw new InvalidArgumentError('parts must be between 1 and 255');
-  }
-  if (input.items.length === 0) return [];
   const { customerId, revenueId } = await ensureAccountsOnce(db, input.tenantId, input.currency);
   return db.transaction(async (tx) => {
     // The account is locked first; only then are earlier reservations read (a statement's
