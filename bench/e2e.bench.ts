@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
-import { runPipelineFloor } from './pipeline-floor';
-import { percentile, runBench } from './run-bench';
+import { BENCH_CARRIERS, BENCH_PROFILE, benchDestination, runPipelineFloor } from './pipeline-floor';
+import { percentile, progressLine, runBench } from './run-bench';
 import { startStatementCosts } from './statement-costs';
 
 const { values } = parseArgs({
@@ -33,7 +33,6 @@ const { values } = parseArgs({
 });
 const N = Number(values.messages);
 const B = Math.min(10_000, Number(values.batch));
-const PREFIXES = ['99', '96', '95']; // Vivo, Claro, TIM
 // How many submits may be unanswered is the carrier's contract, not the platform's; the shipped
 // file has 2 binds × 10 per carrier. The benchmark measures the platform, so it asks for what a
 // high-volume sender negotiates.
@@ -45,7 +44,7 @@ const CALLBACKS = values.callbacks !== 'off';
 function benchCarriersFile(): string {
   const config = JSON.parse(readFileSync(join(__dirname, '../config/carriers.json'), 'utf8')) as { carriers: Array<{ id: string; binds: Array<{ count: number; window: number }> }> };
   for (const carrier of config.carriers) {
-    if (!['vivo', 'claro', 'tim'].includes(carrier.id)) continue;
+    if (!BENCH_CARRIERS.includes(carrier.id)) continue;
     for (const bind of carrier.binds) Object.assign(bind, { count: BINDS, window: WINDOW });
   }
   const file = join(mkdtempSync(join(tmpdir(), 'sabia-bench-')), 'carriers.json');
@@ -82,18 +81,11 @@ async function main() {
   console.log('  starting carrier-sim, billing, status-tracking and sending…');
   const p = await startPipeline({
     otlp: false,
-    profiles: Object.fromEntries(['vivo', 'claro', 'tim'].map((c) => [c, { receiptDelayMs: 0, receiptDelayMaxMs: 20 }])),
+    profiles: Object.fromEntries(BENCH_CARRIERS.map((c) => [c, BENCH_PROFILE])),
     env: { sending: { CARRIERS_FILE: benchCarriersFile() } },
   });
   const db = new pg.Pool({ connectionString: p.db.url, max: 2 });
-  // A terminal gets one line rewritten in place; a log gets a line every 5 seconds.
-  let lastLogged = 0;
-  const line = (text: string) => {
-    if (process.stdout.isTTY) return void process.stdout.write(`\r  ${text}`.padEnd(100));
-    if (Date.now() - lastLogged < 5_000) return;
-    lastLogged = Date.now();
-    console.log(`  ${text}`);
-  };
+  const line = progressLine().show;
   try {
     const token = await p.tokenFor('bench');
     const statements = await startStatementCosts(db);
@@ -104,7 +96,7 @@ async function main() {
       const size = Math.min(B, N - sent);
       const recipients = Array.from({ length: size }, (_, k) => {
         const i = sent + k;
-        return { to: `+5511${PREFIXES[i % 3]}${String(i).padStart(7, '0')}`, text: '', variables: { n: String(i) }, correlationId: '' };
+        return { to: benchDestination(i), text: '', variables: { n: String(i) }, correlationId: '' };
       });
       const res = await p.call(p.clients.sending, p.clients.sending.sendBatch, { text: 'Sabiá e2e bench {{n}}', recipients, idempotencyKey: `e2e-${sent}`, correlationId: '', callbackUrl: CALLBACKS ? callbackUrl : '', validitySeconds: 0 }, { token, deadlineMs: 120_000 });
       if (res.refused > 0) throw new Error(`${res.refused} recipients refused: ${res.results.find((r) => r.sentStatus)?.reason}`);

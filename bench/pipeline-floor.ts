@@ -8,43 +8,40 @@
 import { AddressPolicy, ConnectionPool, safePost, webhookHeaders } from '@sabia/webhooks';
 import { createLogger } from '@sabia/logger';
 import { parseReceipt } from '@sabia/smpp';
-import { freePort, REPO_ROOT, spawnService } from '@sabia/testing';
+import { freePort, REPO_ROOT, spawnService, startHttpReceiver } from '@sabia/testing';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type smpp from 'smpp';
 import { SmppBind } from '../apps/sending/src/smpp/smpp-bind';
 import { loadCarrierConfig } from '../apps/sending/src/routing/carrier-config';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
+import { progressLine } from './run-bench';
 
-const CARRIERS = ['vivo', 'claro', 'tim'];
-const PREFIXES = ['99', '96', '95'];
+/** The carriers both end-to-end benchmarks send to, and a destination of each by message number. */
+export const BENCH_CARRIERS = ['vivo', 'claro', 'tim'];
+const PREFIXES = ['99', '96', '95']; // Vivo, Claro, TIM
+export const benchDestination = (i: number) => `+5511${PREFIXES[i % 3]}${String(i).padStart(7, '0')}`;
+/** carrier-sim's profile for them in both: every message delivered, its receipt within 20 ms. */
+export const BENCH_PROFILE = { receiptDelayMs: 0, receiptDelayMaxMs: 20 };
 const SECRET = `whsec_${Buffer.from('sabia-floor-benchmark-secret-32b').toString('base64')}`;
 
 export async function runPipelineFloor(opts: { messages: number; binds: number; window: number }): Promise<void> {
   const N = opts.messages;
   console.log(`Sabiá end-to-end floor: ${N} messages through carrier-sim and back as two signed callbacks, nothing stored`);
   const seen = { sent: 0, delivered: 0 };
-  const receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => {
-      const { type } = JSON.parse(body) as { type: string };
-      if (type === 'message.sent') seen.sent++;
-      else if (type === 'message.delivered') seen.delivered++;
-      res.writeHead(204).end();
-    });
+  const receiver = await startHttpReceiver((req, res) => {
+    const { type } = JSON.parse(req.body) as { type: string };
+    if (type === 'message.sent') seen.sent++;
+    else if (type === 'message.delivered') seen.delivered++;
+    res.writeHead(204).end();
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const url = `${receiver.base}/hook`;
 
   const [smppPort, httpPort] = await Promise.all([freePort(), freePort()]);
   const profiles = join(mkdtempSync(join(tmpdir(), 'sabia-floor-')), 'profiles.json');
-  // As the end-to-end benchmark configures them: every message delivered, receipts within 20 ms.
-  writeFileSync(profiles, JSON.stringify({ accounts: CARRIERS.map((systemId) => ({ systemId, receiptDelayMs: 0, receiptDelayMaxMs: 20, sendsReceipts: true })) }));
+  writeFileSync(profiles, JSON.stringify({ accounts: BENCH_CARRIERS.map((systemId) => ({ systemId, ...BENCH_PROFILE, sendsReceipts: true })) }));
   const sim = spawnService('carrier-sim', { SMPP_PORT: String(smppPort), HTTP_PORT: String(httpPort), PROFILES_FILE: profiles, LOG_LEVEL: 'info' });
   let client: ChildProcess | undefined;
   try {
@@ -76,7 +73,7 @@ export async function runPipelineFloor(opts: { messages: number; binds: number; 
   } finally {
     client?.kill('SIGKILL');
     await sim.stop();
-    receiver.close();
+    await receiver.close();
   }
 }
 
@@ -88,26 +85,21 @@ async function phase(child: ChildProcess, seen: { sent: number; delivered: numbe
   child.send({ count });
   let last = -1;
   let lastChange = performance.now();
-  let lastLogged = 0;
+  const progress = progressLine(90);
   while (seen.delivered < count || seen.sent < count) {
     await new Promise((r) => setTimeout(r, 250));
     const done = seen.sent + seen.delivered;
     if (done !== last) lastChange = performance.now();
     last = done;
     if (performance.now() - lastChange > 30_000) {
+      if (!child.connected) throw new Error(`${label}: the floor's client exited at ${seen.sent} sent and ${seen.delivered} delivered callbacks`);
       child.send({ state: true });
       const state = await new Promise((resolve) => child.once('message', (m: { state?: unknown }) => resolve(m.state)));
       throw new Error(`${label}: stalled at ${seen.sent} sent and ${seen.delivered} delivered callbacks; the client: ${JSON.stringify(state)}`);
     }
-    // A terminal gets one line rewritten in place; a log gets a line every 5 seconds.
-    const text = `${label}: callbacks ${seen.sent} sent, ${seen.delivered} delivered of ${count} each`;
-    if (process.stdout.isTTY) process.stdout.write(`\r  ${text}`.padEnd(90));
-    else if (performance.now() - lastLogged > 5_000) {
-      lastLogged = performance.now();
-      console.log(`  ${text}`);
-    }
+    progress.show(`${label}: callbacks ${seen.sent} sent, ${seen.delivered} delivered of ${count} each`);
   }
-  if (process.stdout.isTTY) console.log();
+  progress.done();
 }
 
 /**
@@ -152,7 +144,7 @@ async function runClient(): Promise<void> {
     byCarrierId.delete(receipt.id);
     post('message.delivered', ours);
   };
-  const binds = CARRIERS.map((id) => {
+  const binds = BENCH_CARRIERS.map((id) => {
     const carrier = config.carriers.find((c) => c.id === id)!;
     const bind = { ...carrier.binds[0]!, window: Number(env.FLOOR_WINDOW) };
     return Array.from({ length: Number(env.FLOOR_BINDS) }, () => new SmppBind({ bind, carrier: id, receipts: true, logger, onDeliver }));
@@ -162,7 +154,7 @@ async function runClient(): Promise<void> {
   await Promise.all(binds.flat().map((b) => b.submit({ to: '+5511990000000', from: '29000', shortMessage: Buffer.from('warm-up'), dataCoding: 0, udh: false })));
   const text = Buffer.from('Sabiá floor bench');
   // At most as many submits waiting as the windows hold twice over (the dispatcher's pace).
-  const limit = 2 * CARRIERS.length * Number(env.FLOOR_BINDS) * Number(env.FLOOR_WINDOW);
+  const limit = 2 * BENCH_CARRIERS.length * Number(env.FLOOR_BINDS) * Number(env.FLOOR_WINDOW);
   let next = 0;
   let end = 0;
   const worker = async () => {
@@ -171,10 +163,10 @@ async function runClient(): Promise<void> {
       // Checked after the wait: another worker may have taken the phase's last message meanwhile.
       if (next >= end) return;
       const i = next++;
-      const carrier = i % CARRIERS.length;
+      const carrier = i % BENCH_CARRIERS.length;
       const list = binds[carrier]!;
       const bind = list.reduce((a, b) => (b.load < a.load ? b : a));
-      const result = await bind.submit({ to: `+5511${PREFIXES[carrier]}${String(i).padStart(7, '0')}`, from: '29000', shortMessage: text, dataCoding: 0, udh: false });
+      const result = await bind.submit({ to: benchDestination(i), from: '29000', shortMessage: text, dataCoding: 0, udh: false });
       if (result.commandStatus !== 0) throw new Error(`submit ${i}: command_status ${result.commandStatus}`);
       post('message.sent', i);
       if (early.delete(result.messageId)) post('message.delivered', i);
