@@ -2,12 +2,14 @@
 // process it shared an event loop and a heap with the pipeline it drives (its CPU meter, its
 // Postgres pool, the SendBatch requests): that heap's garbage collections, 5-25 ms each about
 // once a second on the test VM, held back requests that were due and were counted as the
-// service's latency. Here the heap is a few megabytes, latencies go into one preallocated array,
-// and nothing is kept of a call once it has answered.
+// service's latency. Here the heap is a few megabytes, latencies go into preallocated arrays,
+// nothing is kept of a call once it has answered, and the default client allocates next to
+// nothing per call (bench/grpc-h2-client.ts: Node's http2 client still paused this process for
+// 6-20 ms about once a second).
 import { sending } from '@sabia/contracts';
 import { callUnary, createClient } from '@sabia/grpc-kit';
 import { fork, type ChildProcess } from 'node:child_process';
-import { connectGrpcH2 } from './grpc-h2-client';
+import { connectGrpcH2, type OnAnswer } from './grpc-h2-client';
 import { floorCall } from './machine-floor';
 import { percentile } from './run-bench';
 
@@ -59,12 +61,13 @@ export function startLoadGenerator() {
   };
 }
 
-type Send = (i: number) => Promise<unknown>;
+/** Starts call `i`; its answer is reported to the `OnAnswer` the sender was made with. */
+type Send = (i: number) => void;
 
-function sender(options: AtRateOptions): { send: Send; close(): void } {
+function sender(options: AtRateOptions, onAnswer: OnAnswer): { send: Send; close(): void } {
   if (options.target === 'floor') {
-    const h2 = connectGrpcH2(options.address, options.token);
-    return { send: (i) => h2.call(floorCall, Buffer.from(`${options.keyPrefix}-${i}`)), close: () => h2.close() };
+    const h2 = connectGrpcH2(options.address, options.token, onAnswer);
+    return { send: (i) => h2.send(i, floorCall, Buffer.from(`${options.keyPrefix}-${i}`)), close: () => h2.close() };
   }
   const request = (i: number): sending.SendSmsRequest => ({
     to: mobile(i),
@@ -75,43 +78,45 @@ function sender(options: AtRateOptions): { send: Send; close(): void } {
     validitySeconds: 0,
   });
   if (options.client === 'h2') {
-    const h2 = connectGrpcH2(options.address, options.token);
-    return { send: (i) => h2.call(sending.SendingServiceService.sendSms, request(i)), close: () => h2.close() };
+    const h2 = connectGrpcH2(options.address, options.token, onAnswer);
+    return { send: (i) => h2.send(i, sending.SendingServiceService.sendSms, request(i)), close: () => h2.close() };
   }
   const client = createClient(sending.SendingServiceClient, options.address);
-  return { send: (i) => callUnary(client, client.sendSms, request(i), { token: options.token, deadlineMs: 60_000 }), close: () => client.close() };
+  return {
+    send: (i) =>
+      void callUnary(client, client.sendSms, request(i), { token: options.token, deadlineMs: 60_000 }).then(
+        () => onAnswer(i, true),
+        () => onAnswer(i, false),
+      ),
+    close: () => client.close(),
+  };
 }
 
 /**
- * Open loop: requests go out on schedule whether or not earlier ones returned, and each latency
- * counts from when its request was due (a late start is the service's delay too).
+ * Open loop: requests go out on schedule whether or not earlier ones returned. Each latency
+ * counts from when its request was due, or from when it was sent if the timer let it out up to
+ * a millisecond early (a late start is the service's delay too; an early one is not).
  */
 async function atRate(options: AtRateOptions): Promise<AtRateResult> {
-  const { send, close } = sender(options);
   const total = Math.round(options.rate * options.seconds);
   const latencies = new Float64Array(total).fill(NaN);
+  const startedAt = new Float64Array(total);
   let errors = 0;
   let settled = 0;
   let allSettled!: () => void;
   const done = new Promise<void>((resolve) => (allSettled = resolve));
-  const settle = () => {
+  const { send, close } = sender(options, (i, ok) => {
+    if (ok) latencies[i] = performance.now() - startedAt[i]!;
+    else errors++;
     if (++settled === total) allSettled();
-  };
+  });
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    send(i).then(
-      () => {
-        latencies[i] = performance.now() - due;
-        settle();
-      },
-      () => {
-        errors++;
-        settle();
-      },
-    );
+    startedAt[i] = Math.max(due, performance.now());
+    send(i);
     if (i % options.rate === 0) process.stdout.write(`\r  ${options.label}: ${i}/${total}   `);
   }
   if (total > 0) await done;

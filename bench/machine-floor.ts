@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { UnaryDefinition } from './grpc-h2-client';
 
 /** The floor's one method: the request's bytes are its row key, the answer echoes them. */
-export const floorCall: UnaryDefinition<Buffer, Buffer> = {
+export const floorCall: UnaryDefinition<Buffer> & { responseDeserialize(b: Buffer): Buffer } = {
   path: '/sabia.bench.Floor/Call',
   requestSerialize: (b) => b,
   responseDeserialize: (b) => b,

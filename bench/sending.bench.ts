@@ -42,9 +42,10 @@ const { values } = parseArgs({
      */
     warmup: { type: 'string', default: '20' },
     /**
-     * The SendSms load generator: a minimal HTTP/2 gRPC client (h2, the default, as ghz or k6
-     * would be) or grpc-js (the services' own client library, 0.5-0.6 ms of CPU a call on the
-     * test VM, taken from the two cores the services run on).
+     * The SendSms load generator: HTTP/2 frames written straight to a socket (h2, the default,
+     * as ghz or h2load would; 0.12-0.18 ms of CPU a call and no GC pause over a millisecond on
+     * the test VM, bench/grpc-h2-client.ts) or grpc-js (the services' own client library,
+     * 0.5-0.6 ms of CPU a call, taken from the two cores the services run on, and its pauses).
      */
     client: { type: 'string', default: 'h2' },
     /**
