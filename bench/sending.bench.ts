@@ -13,7 +13,7 @@ import { cpuPerUnit, startCpuMeter } from './cpu-meter';
 import { mobile, startLoadGenerator } from './load-generator';
 import { startFloorServer } from './machine-floor';
 import pg from 'pg';
-import { percentile, runBench } from './run-bench';
+import { percentile, progressLine, runBench } from './run-bench';
 import { startStatementCosts } from './statement-costs';
 
 const { values } = parseArgs({
@@ -91,6 +91,7 @@ async function main() {
     /** These batches, CONCURRENCY at a time: wall-clock seconds and each call's time. */
     const runBatches = async (list: typeof requests, label: string) => {
       const times: number[] = [];
+      const progress = progressLine();
       const started = performance.now();
       let next = 0;
       await Promise.all(
@@ -101,20 +102,20 @@ async function main() {
             const res = await call(p.clients.sending.sendBatch, list[b]!);
             times.push(performance.now() - t0);
             if (res.accepted !== 10_000) throw new Error(`${label} ${b}: ${res.accepted} accepted, ${res.refused} refused`);
-            process.stdout.write(`\r  ${label} ${times.length}/${list.length}: ${(10_000 / (times.at(-1)! / 1000)).toFixed(0)} recipients/s for the last one   `);
+            progress.show(`${label} ${times.length}/${list.length}: ${(10_000 / (times.at(-1)! / 1000)).toFixed(0)} recipients/s for the last one`);
           }
         }),
       );
+      progress.done();
       return { seconds: (performance.now() - started) / 1000, times };
     };
     const coldBatches = BATCH_WARMUP > 0 ? await runBatches(requests.slice(0, BATCH_WARMUP), 'SendBatch warm-up') : undefined;
-    if (coldBatches) console.log();
     const statements = await startStatementCosts(db);
     const batchCpu = startCpuMeter(p.processes);
     const { seconds: batchTotal, times: batchTimes } = await runBatches(requests.slice(BATCH_WARMUP), 'SendBatch');
     const batchCpuUsed = batchCpu.stop();
-    const batchStatements = BATCHES > 0 ? await statements.lines((BATCHES * 10_000) / 1000, '1,000 SendBatch recipients') : [];
-    if (BATCHES > 0) console.log();
+    // Without pg_stat_statements, the line saying so is printed once, with the last table.
+    const batchStatements = BATCHES > 0 && (statements.available || SECONDS <= 0) ? await statements.lines((BATCHES * 10_000) / 1000, '1,000 SendBatch recipients') : [];
 
     // The SendSms load generator runs in a process of its own (see load-generator.ts); its CPU
     // is counted apart from the benchmark's.
@@ -149,6 +150,9 @@ async function main() {
     generator.stop();
 
     const ms = (n: number) => `${n.toFixed(1)} ms`;
+    const spread = (sorted: number[]) => [50, 95, 99].map((p) => ms(pct(sorted, p))).join(' / ');
+    // Beyond p99 is where a garbage collector's pause shows (sending's major collections).
+    const farTail = (sorted: number[]) => `${ms(pct(sorted, 99.9))} / ${ms(sorted.at(-1) ?? NaN)}`;
     console.log('\n  figure                              value');
     console.log('  ──────────────────────────────────  ────────────────────');
     if (coldBatches) console.log(`  SendBatch first ${BATCH_WARMUP} (cold)          ${((BATCH_WARMUP * 10_000) / coldBatches.seconds).toFixed(0)} recipients/s (not in the figures below)`);
@@ -159,15 +163,14 @@ async function main() {
       const { latencies, windowP99, errors, total, achieved } = sms;
       if (cold) console.log(`  SendSms first ${WARMUP} s p50/p99           ${ms(pct(cold.latencies, 50))} / ${ms(pct(cold.latencies, 99))}, ${cold.errors} errors (cold: not in the figures below)`);
       console.log(`  SendSms offered / achieved rate     ${RATE}/s / ${achieved.toFixed(0)}/s, ${errors} errors (client: ${CLIENT === 'h2' ? 'plain HTTP/2' : 'grpc-js'})`);
-      console.log(`  SendSms latency p50/p95/p99         ${ms(pct(latencies, 50))} / ${ms(pct(latencies, 95))} / ${ms(pct(latencies, 99))} (target p99 ≤ 15 ms)`);
-      // The tail beyond p99 is where a garbage collector's pause shows (sending's major collections).
-      console.log(`  SendSms latency p99.9 / max         ${ms(pct(latencies, 99.9))} / ${ms(latencies.at(-1) ?? NaN)}`);
+      console.log(`  SendSms latency p50/p95/p99         ${spread(latencies)} (target p99 ≤ 15 ms)`);
+      console.log(`  SendSms latency p99.9 / max         ${farTail(latencies)}`);
       console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
       const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
       console.log(`  SendSms p99 per 10 s, in ms         ${cold ? `warm-up ${byWindow(cold.windowP99)} | ` : ''}measured ${byWindow(windowP99)}`);
       if (floor) {
-        console.log(`  machine floor p50/p95/p99           ${ms(pct(floor.latencies, 50))} / ${ms(pct(floor.latencies, 95))} / ${ms(pct(floor.latencies, 99))}, ${floor.errors} errors (gRPC unary: a read + a committed insert)`);
-        console.log(`  machine floor p99.9 / max           ${ms(pct(floor.latencies, 99.9))} / ${ms(floor.latencies.at(-1) ?? NaN)}`);
+        console.log(`  machine floor p50/p95/p99           ${spread(floor.latencies)}, ${floor.errors} errors (gRPC unary: a read + a committed insert)`);
+        console.log(`  machine floor p99.9 / max           ${farTail(floor.latencies)}`);
         console.log(`  machine floor CPU per call          ${floor.cpu}`);
       }
     }

@@ -26,6 +26,8 @@ export async function startStatementCosts(db: pg.Pool) {
     available = false;
   }
   return {
+    /** Whether the server has pg_stat_statements loaded (without it, the table is one line saying how to load it). */
+    available,
     /** Starts counting again, for a benchmark's next phase. */
     async reset(): Promise<void> {
       if (available) await db.query(reset);

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@sabia/errors';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, transfers } from '../db';
 import { available, ensureAccountsOnce } from './accounts';
+import type { ReserveResult } from './reserve';
 import { transferId } from './transfer-ids';
 
 export interface BatchItem {
@@ -13,6 +14,16 @@ export interface BatchItem {
   priceId: string;
   carrier?: string;
   country?: string;
+}
+
+export interface BatchReservation {
+  tenantId: string;
+  subaccountId?: string;
+  items: BatchItem[];
+  currency: string;
+  timeoutAt: Date;
+  quotaAccountId?: string;
+  usableUntil?: Date;
 }
 
 interface PendingTransfer {
@@ -43,8 +54,8 @@ class NeedsExactPass extends Error {}
  */
 export async function reserveBatch(
   db: Db,
-  input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string; usableUntil?: Date },
-): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
+  input: BatchReservation,
+): Promise<Array<ReserveResult['outcome']>> {
   if (input.items.length > 10_000) throw new InvalidArgumentError('at most 10,000 messages per batch reservation');
   if (input.items.some((i) => !Number.isInteger(i.parts) || i.parts < 1 || i.parts > 255)) {
     throw new InvalidArgumentError('parts must be between 1 and 255');
@@ -60,9 +71,9 @@ export async function reserveBatch(
 
 async function reserveBatchPass(
   db: Db,
-  input: { tenantId: string; subaccountId?: string; items: BatchItem[]; currency: string; timeoutAt: Date; quotaAccountId?: string; usableUntil?: Date },
+  input: BatchReservation,
   exact: boolean,
-): Promise<Array<'reserved' | 'no_credit' | 'quota_blocked'>> {
+): Promise<Array<ReserveResult['outcome']>> {
   const { customerId, revenueId } = await ensureAccountsOnce(db, input.tenantId, input.currency);
   return db.transaction(async (tx) => {
     // The account is locked first; only then are earlier reservations read (a statement's
