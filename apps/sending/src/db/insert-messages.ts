@@ -1,8 +1,34 @@
-import type { Tx } from '@sabia/db';
-import { sql } from 'drizzle-orm';
+import type { Slot, Tx } from '@sabia/db';
+import { sql, type Param, type Placeholder, type SQL } from 'drizzle-orm';
 import { messages } from './messages';
 
 export type MessageInsert = typeof messages.$inferInsert & { state: string; createdAt: Date };
+
+/** Each column an insert writes: its name in SQL, its type as an array, and the row's value. */
+const COLUMNS: ReadonlyArray<{ name: string; type: string; value: (r: MessageInsert) => unknown }> = [
+  { name: 'id', type: 'uuid', value: (r) => r.id },
+  { name: 'account_id', type: 'text', value: (r) => r.accountId },
+  { name: 'subaccount_id', type: 'text', value: (r) => r.subaccountId },
+  { name: 'user_id', type: 'text', value: (r) => r.userId },
+  { name: '"to"', type: 'text', value: (r) => r.to },
+  { name: 'text', type: 'text', value: (r) => r.text },
+  { name: 'encoding', type: 'text', value: (r) => r.encoding },
+  { name: 'parts', type: 'smallint', value: (r) => r.parts },
+  { name: 'state', type: 'text', value: (r) => r.state },
+  { name: 'sent_status', type: 'integer', value: (r) => r.sentStatus ?? null },
+  { name: 'refusal_reason', type: 'text', value: (r) => r.refusalReason ?? null },
+  { name: 'correlation_id', type: 'text', value: (r) => r.correlationId ?? '' },
+  { name: 'callback_url', type: 'text', value: (r) => r.callbackUrl ?? '' },
+  { name: 'idempotency_key', type: 'text', value: (r) => r.idempotencyKey },
+  { name: 'request_hash', type: 'text', value: (r) => r.requestHash },
+  { name: 'trace_id', type: 'text', value: (r) => r.traceId ?? '' },
+  { name: 'batch_id', type: 'uuid', value: (r) => r.batchId ?? null },
+  { name: 'batch_index', type: 'integer', value: (r) => r.batchIndex ?? null },
+  { name: 'expires_at', type: 'timestamptz', value: (r) => r.expiresAt?.toISOString() ?? null },
+  { name: 'created_at', type: 'timestamptz', value: (r) => r.createdAt.toISOString() },
+  { name: 'carrier', type: 'text', value: (r) => r.carrier ?? null },
+  { name: 'refusal_delivered_status', type: 'integer', value: (r) => r.refusalDeliveredStatus ?? null },
+];
 
 /**
  * Inserts many messages in one statement, each column as one array parameter through unnest.
@@ -15,20 +41,33 @@ export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<voi
 }
 
 /** The INSERT itself, for callers that fold it into a bigger statement. */
-export function insertMessagesSql(rows: MessageInsert[]) {
-  const col = <T>(pick: (r: MessageInsert) => T) => sql.param(rows.map(pick));
+export function insertMessagesSql(rows: MessageInsert[]): SQL {
+  return insertSql((column) => sql.param(rows.map(column.value)));
+}
+
+/** The values insertMessagesTemplate's slots take for these rows. */
+export type MessageColumns = Record<`m${number}`, unknown[]>;
+
+/** The same INSERT for a statement built once (preparedStatement): column i is the slot `m<i>`. */
+export function insertMessagesTemplate(slot: Slot<MessageColumns>): SQL {
+  return insertSql((_, i) => slot(SLOTS[i]!));
+}
+
+/** Each column's slot name, made once (not a new string per column on every call). */
+const SLOTS = COLUMNS.map((_, i) => `m${i}` as const);
+
+/** insertMessagesTemplate's values for these rows. */
+export function messageColumns(rows: MessageInsert[]): MessageColumns {
+  const values: MessageColumns = {};
+  for (let i = 0; i < COLUMNS.length; i++) values[SLOTS[i]!] = rows.map(COLUMNS[i]!.value);
+  return values;
+}
+
+function insertSql(valuesOf: (column: (typeof COLUMNS)[number], index: number) => Param | Placeholder): SQL {
   return sql`
-    insert into ${messages} (id, account_id, subaccount_id, user_id, "to", text, encoding, parts, state,
-      sent_status, refusal_reason, correlation_id, callback_url, idempotency_key, request_hash, trace_id,
-      batch_id, batch_index, expires_at, created_at, carrier, refusal_delivered_status)
-    select * from unnest(
-      ${col((r) => r.id)}::uuid[], ${col((r) => r.accountId)}::text[], ${col((r) => r.subaccountId)}::text[],
-      ${col((r) => r.userId)}::text[], ${col((r) => r.to)}::text[], ${col((r) => r.text)}::text[],
-      ${col((r) => r.encoding)}::text[], ${col((r) => r.parts)}::smallint[], ${col((r) => r.state)}::text[],
-      ${col((r) => r.sentStatus ?? null)}::integer[], ${col((r) => r.refusalReason ?? null)}::text[],
-      ${col((r) => r.correlationId ?? '')}::text[], ${col((r) => r.callbackUrl ?? '')}::text[],
-      ${col((r) => r.idempotencyKey)}::text[], ${col((r) => r.requestHash)}::text[], ${col((r) => r.traceId ?? '')}::text[],
-      ${col((r) => r.batchId ?? null)}::uuid[], ${col((r) => r.batchIndex ?? null)}::integer[],
-      ${col((r) => r.expiresAt?.toISOString() ?? null)}::timestamptz[], ${col((r) => r.createdAt.toISOString())}::timestamptz[],
-      ${col((r) => r.carrier ?? null)}::text[], ${col((r) => r.refusalDeliveredStatus ?? null)}::integer[])`;
+    insert into ${messages} (${sql.raw(COLUMNS.map((c) => c.name).join(', '))})
+    select * from unnest(${sql.join(
+      COLUMNS.map((c, i) => sql`${valuesOf(c, i)}::${sql.raw(c.type)}[]`),
+      sql`, `,
+    )})`;
 }

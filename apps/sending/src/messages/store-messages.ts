@@ -1,10 +1,10 @@
-import { enqueueEvents, leadingLocalRelay, outboxChannel, outboxInsertSql, SUBJECTS, type OutgoingEvent } from '@sabia/bus';
+import { enqueueEvents, leadingLocalRelay, outboxChannel, outboxColumns, outboxInsertTemplate, SUBJECTS, type OutboxColumns, type OutgoingEvent } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
-import { executePrepared, type Db, type Tx } from '@sabia/db';
+import { preparedStatement, type Db, type Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql } from 'drizzle-orm';
 import { messages, outbox, pooledReservations } from '../db';
-import { insertMessages, insertMessagesSql } from '../db/insert-messages';
+import { insertMessages, insertMessagesTemplate, messageColumns, type MessageColumns } from '../db/insert-messages';
 import type { Refusal } from './acceptance';
 import type { NewMessageRow } from './draft-message';
 import type { MessageRow } from './message';
@@ -46,33 +46,40 @@ export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () 
 
 /**
  * Messages of separate requests and their events in ONE statement (no transaction round
- * trips; prepared, so Postgres plans it once per connection): the insert skips a message
- * whose idempotency key is already taken (the unique index decides between concurrent
- * duplicates, also two in the same call: the first wins), and an event is written only with
- * the message it announces. Per message: the stored row, or undefined when its key was taken.
- * The relay hears of the commit in memory when it runs here (leadingLocalRelay), else by NOTIFY.
+ * trips; prepared, so Postgres plans it once per connection, and built once, so a call only
+ * gives its values): the insert skips a message whose idempotency key is already taken (the
+ * unique index decides between concurrent duplicates, also two in the same call: the first
+ * wins), and an event is written only with the message it announces. Per message: the stored
+ * row, or undefined when its key was taken. The relay hears of the commit in memory when it
+ * runs here (leadingLocalRelay), else by NOTIFY.
  */
 export async function storeMany(db: Db, decided: Decided[]): Promise<Array<MessageRow | undefined>> {
   const rows = rowsOf(decided);
   const relay = leadingLocalRelay(outbox);
-  const result = await executePrepared<{ stored: string[] | null }>(db, 'sending_store_many', sql`
+  const values = Object.assign(messageColumns(rows), outboxColumns(rows.map(eventOf), rows.map((r) => r.id)), { notify: !relay });
+  const result = await storeManyStatement(db, values);
+  const stored = new Set(result.rows[0]!.stored ?? []);
+  if (relay && stored.size > 0) relay.wake();
+  return rows.map((row) => (stored.has(row.id) ? row : undefined));
+}
+
+const storeManyStatement = preparedStatement<MessageColumns & OutboxColumns & { notify: boolean }, { stored: string[] | null }>(
+  'sending_store_many',
+  (slot) => sql`
     with m as (
-      ${insertMessagesSql(rows)}
+      ${insertMessagesTemplate(slot)}
       on conflict (account_id, idempotency_key) where batch_id is null do nothing
       returning id
     ), o as (
-      ${outboxInsertSql(outbox, rows.map(eventOf), rows.map((r) => r.id))}
+      ${outboxInsertTemplate(outbox, slot)}
       where t.key::uuid in (select id from m)
       returning 1
     ), p as (
       -- A message stored under a reservation made ahead: its pool row is done with.
       delete from ${pooledReservations} where id in (select id from m)
     )
-    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o where ${sql.param(!relay)}::boolean limit 1) as notified`);
-  const stored = new Set(result.rows[0]!.stored ?? []);
-  if (relay && stored.size > 0) relay.wake();
-  return rows.map((row) => (stored.has(row.id) ? row : undefined));
-}
+    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o where ${slot('notify')}::boolean limit 1) as notified`,
+);
 
 export type StorePort = (decided: Decided) => Promise<MessageRow | undefined>;
 

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { pgSchema, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb, type Database } from './connect';
-import { executePrepared } from './prepared';
+import { executePrepared, preparedStatement } from './prepared';
 
 const things = pgSchema('prep').table('things', { id: text('id').primaryKey(), label: text('label').notNull() });
 let testDb: TestDatabase;
@@ -53,5 +53,31 @@ describe('executePrepared', () => {
       );
     expect((await run(7)).rows[0]).toEqual({ a: null, b: 'inner', c: when.getTime() / 1000, d: 7 });
     expect((await run(8)).rows[0]).toEqual({ a: null, b: 'inner', c: when.getTime() / 1000, d: 8 });
+  });
+});
+
+describe('preparedStatement', () => {
+  const insertNamed = preparedStatement<{ ids: string[]; label: string }, { id: string; label: string }>(
+    'prep_named',
+    (slot) => sql`insert into ${things} (id, label) select id, ${slot('label')}::text || ${'!'} from unnest(${slot('ids')}::text[]) as t(id) returning id, label`,
+  );
+
+  it('builds its text once and binds each call’s values by name beside its constants, on every pooled connection', async () => {
+    let builds = 0;
+    const count = preparedStatement<{ prefix: string }, { n: number }>('prep_count', (slot) => {
+      builds++;
+      return sql`select count(*)::int as n from ${things} where id like ${slot('prefix')} || '%'`;
+    });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => insertNamed(database.db, { ids: [`n${i}a`, `n${i}b`], label: `named ${i}` })));
+    results.forEach(({ rows }, i) => expect(rows).toEqual([{ id: `n${i}a`, label: `named ${i}!` }, { id: `n${i}b`, label: `named ${i}!` }]));
+    expect((await count(database.db, { prefix: 'n1' })).rows[0]!.n).toBe(6); // n1a, n1b, n10a, n10b, n11a, n11b
+    expect((await count(database.db, { prefix: 'n2' })).rows[0]!.n).toBe(2);
+    expect(builds).toBe(1);
+  });
+
+  it('refuses a call that lacks a value, and writes nothing', async () => {
+    await expect(insertNamed(database.db, { ids: ['lost'] } as unknown as { ids: string[]; label: string })).rejects.toThrow(/no value for label/);
+    const { rows } = await database.pool.query(`select id from prep.things where id = 'lost'`);
+    expect(rows).toEqual([]);
   });
 });
