@@ -97,7 +97,7 @@ function sender(options: AtRateOptions, onAnswer: OnAnswer): { send: Send; close
  * counts from when its request was due, or from when it was sent if the timer let it out up to
  * a millisecond early (a late start is the service's delay too; an early one is not).
  */
-async function atRate(options: AtRateOptions): Promise<AtRateResult> {
+export async function atRate(options: AtRateOptions): Promise<AtRateResult> {
   const total = Math.round(options.rate * options.seconds);
   const latencies = new Float64Array(total).fill(NaN);
   const startedAt = new Float64Array(total);
@@ -115,7 +115,7 @@ async function atRate(options: AtRateOptions): Promise<AtRateResult> {
     const due = started + (i * 1000) / options.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    startedAt[i] = Math.max(due, performance.now());
+    startedAt[i] = callStart(due, performance.now());
     send(i);
     if (i % options.rate === 0) process.stdout.write(`\r  ${options.label}: ${i}/${total}   `);
   }
@@ -127,6 +127,16 @@ async function atRate(options: AtRateOptions): Promise<AtRateResult> {
     percentile(answered(latencies.subarray(w * perWindow, (w + 1) * perWindow)), 99),
   );
   return { latencies: answered(latencies), windowP99, errors, total, achieved };
+}
+
+/**
+ * When a call's latency starts: when it was due, or when it was sent if that was earlier (the
+ * timer lets a call out up to a millisecond early). A late start counts: the generator fell
+ * behind because the machine was busy, which is the service's delay too (open loop, no
+ * coordinated omission). An early one does not shorten the call.
+ */
+export function callStart(due: number, sent: number): number {
+  return Math.min(due, sent);
 }
 
 /** The latencies of the calls that answered, ascending. */
