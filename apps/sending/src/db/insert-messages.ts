@@ -1,5 +1,5 @@
-import type { Slot, Tx } from '@sabia/db';
-import { sql, type Param, type Placeholder, type SQL } from 'drizzle-orm';
+import type { ParamOrSlot, Slot, Tx } from '@sabia/db';
+import { sql, type SQL } from 'drizzle-orm';
 import { messages } from './messages';
 
 export type MessageInsert = typeof messages.$inferInsert & { state: string; createdAt: Date };
@@ -63,7 +63,7 @@ export function messageColumns(rows: MessageInsert[]): MessageColumns {
   return values;
 }
 
-function insertSql(valuesOf: (column: (typeof COLUMNS)[number], index: number) => Param | Placeholder): SQL {
+function insertSql(valuesOf: (column: (typeof COLUMNS)[number], index: number) => ParamOrSlot): SQL {
   return sql`
     insert into ${messages} (${sql.raw(COLUMNS.map((c) => c.name).join(', '))})
     select * from unnest(${sql.join(

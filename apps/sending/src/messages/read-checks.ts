@@ -1,7 +1,7 @@
 import type { UserPrincipal } from '@sabia/auth';
-import { preparedStatement, type Db } from '@sabia/db';
+import { preparedStatement, type Db, type ParamOrSlot } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
-import { sql, type Param, type Placeholder, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { effectiveSettings } from '../customers/get-settings';
 import type { CustomerSettings } from '../customers/settings';
 import { blockedNumbers, customerSettings, messages, optOuts, portedNumbers } from '../db';
@@ -47,8 +47,6 @@ export function checksSql(queries: CheckQuery[]): SQL {
   return checksFrom(manyQueries({ accounts: sql.param(accounts), subs: sql.param(subs), keys: sql.param(keys), dests: sql.param(dests) }));
 }
 
-type Value = Param | Placeholder;
-
 function checksFrom(source: SQL): SQL {
   return sql`
     select q.n,
@@ -61,10 +59,10 @@ function checksFrom(source: SQL): SQL {
     order by q.n`;
 }
 
-const oneQuery = (v: Record<'account' | 'sub' | 'key' | 'dest', Value>) =>
+const oneQuery = (v: Record<'account' | 'sub' | 'key' | 'dest', ParamOrSlot>) =>
   sql`(values (${v.account}::text, ${v.sub}::text, ${v.key}::text, ${v.dest}::text, 1::bigint)) as q(account, sub, key, dest, n)`;
 
-const manyQueries = (v: Record<'accounts' | 'subs' | 'keys' | 'dests', Value>) =>
+const manyQueries = (v: Record<'accounts' | 'subs' | 'keys' | 'dests', ParamOrSlot>) =>
   sql`unnest(${v.accounts}::text[], ${v.subs}::text[], ${v.keys}::text[], ${v.dests}::text[]) with ordinality as q(account, sub, key, dest, n)`;
 
 function queryColumns(queries: CheckQuery[]) {

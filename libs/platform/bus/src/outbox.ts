@@ -1,6 +1,6 @@
-import { sql, type Param, type Placeholder, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import type { DbOrTx, OutboxTable, Slot } from '@sabia/db';
+import type { DbOrTx, OutboxTable, ParamOrSlot, Slot } from '@sabia/db';
 import { uuidv7 } from '@sabia/db';
 import type { Context } from '@opentelemetry/api';
 import { chunkEvents, packEvents, PACKED_HEADER, type PackedEvent } from './envelope';
@@ -99,9 +99,7 @@ function columnsOf(ids: string[], subjects: string[], payloads: Uint8Array[], he
   return { ids, subjects, payloads: all, starts, lengths, headers };
 }
 
-type ColumnValue = Param | Placeholder;
-
-function insertSql(table: OutboxTable, v: { ids: ColumnValue; subjects: ColumnValue; payloads: ColumnValue; starts: ColumnValue; lengths: ColumnValue; headers: ColumnValue; keys?: ColumnValue }) {
+function insertSql(table: OutboxTable, v: { ids: ParamOrSlot; subjects: ParamOrSlot; payloads: ParamOrSlot; starts: ParamOrSlot; lengths: ParamOrSlot; headers: ParamOrSlot; keys?: ParamOrSlot }) {
   return sql`
     insert into ${table} (id, subject, payload, headers)
     select id, subject, substring(${v.payloads}::bytea from t.start for t.len), headers::jsonb

@@ -1,6 +1,6 @@
 export { connectDb, type Database, type Db, type DbOrTx, type Tx } from './connect';
 export { eachKey } from './each-key';
-export { executePrepared, preparedStatement, type PreparedStatement, type Slot } from './prepared';
+export { executePrepared, preparedStatement, type ParamOrSlot, type PreparedStatement, type Slot } from './prepared';
 export { migrateSchema } from './migrate';
 export { uuidv7 } from './uuid-v7';
 export {
