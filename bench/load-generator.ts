@@ -135,7 +135,7 @@ export async function atRate(options: AtRateOptions): Promise<AtRateResult> {
  * behind because the machine was busy, which is the service's delay too (open loop, no
  * coordinated omission). An early one does not shorten the call.
  */
-export function callStart(due: number, sent: number): number {
+function callStart(due: number, sent: number): number {
   return Math.min(due, sent);
 }
 

@@ -15,6 +15,9 @@ export const floorCall = {
   responseDeserialize: (b: Buffer) => b,
 };
 
+/** Bytes in, bytes out: the server's side of floorCall. */
+export const floorMethod = { ...floorCall, requestStream: false, responseStream: false, requestDeserialize: floorCall.requestSerialize, responseSerialize: floorCall.responseDeserialize };
+
 export interface FloorServer {
   address: string;
   child: ChildProcess;
@@ -44,10 +47,8 @@ async function serve() {
         (err: Error) => reply({ code: grpc.status.INTERNAL, details: err.message }),
       );
   };
-  // Bytes in, bytes out: the server's side of floorCall.
-  const method = { ...floorCall, requestStream: false, responseStream: false, requestDeserialize: floorCall.requestSerialize, responseSerialize: floorCall.responseDeserialize };
   const server = new grpc.Server();
-  server.addService({ Call: method }, { Call: handler });
+  server.addService({ Call: floorMethod }, { Call: handler });
   server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
     if (err) throw err;
     process.send!(`127.0.0.1:${port}`);

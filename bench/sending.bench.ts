@@ -41,9 +41,9 @@ const { values } = parseArgs({
      * with no major collection at all until V8's memory reducer starts one about 100 s after
      * the last one at start-up (its watchdog; 135-200 ms of pause on the test VM, mostly freeing
      * what every call since left behind: Node's http2 header strings, weakly held native
-     * objects). From then on a major collection
-     * comes every 6-10 s (15-28 ms each). A warm-up that ends before that first one measures
-     * a state the service leaves for good after two minutes, and flatters the tail.
+     * objects). From then on a major collection comes every 6-10 s (15-28 ms each). A warm-up
+     * that ends before that first one measures a state the service leaves for good after two
+     * minutes, and flatters the tail.
      */
     warmup: { type: 'string', default: '120' },
     /**

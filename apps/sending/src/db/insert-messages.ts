@@ -30,6 +30,9 @@ const COLUMNS: ReadonlyArray<{ name: string; type: string; value: (r: MessageIns
   { name: 'refusal_delivered_status', type: 'integer', value: (r) => r.refusalDeliveredStatus ?? null },
 ];
 
+/** Each column's slot name in insertMessagesTemplate, made once (not a new string per column on every call). */
+const SLOTS = COLUMNS.map((_, i) => `m${i}` as const);
+
 /**
  * Inserts many messages in one statement, each column as one array parameter through unnest.
  * drizzle's multi-row insert builds a parameter per cell, which costs more CPU than Postgres
@@ -52,9 +55,6 @@ export type MessageColumns = Record<`m${number}`, unknown[]>;
 export function insertMessagesTemplate(slot: Slot<MessageColumns>): SQL {
   return insertSql((_, i) => slot(SLOTS[i]!));
 }
-
-/** Each column's slot name, made once (not a new string per column on every call). */
-const SLOTS = COLUMNS.map((_, i) => `m${i}` as const);
 
 /** insertMessagesTemplate's values for these rows. */
 export function messageColumns(rows: MessageInsert[]): MessageColumns {

@@ -61,8 +61,16 @@ export function outboxInsertTemplate(table: OutboxTable, slot: Slot<OutboxColumn
 
 /** outboxInsertTemplate's values for these events, one key each. */
 export function outboxColumns(events: OutgoingEvent[], keys: string[]): OutboxColumns {
-  const c = columnsOf(events.map(() => uuidv7()), events.map((e) => e.subject), events.map((e) => e.payload), traceHeadersOf(events));
-  return { outboxIds: c.ids, outboxSubjects: c.subjects, outboxPayloads: c.payloads, outboxStarts: c.starts, outboxLengths: c.lengths, outboxHeaders: c.headers, outboxKeys: keys };
+  const { all, starts, lengths } = packPayloads(events.map((e) => e.payload));
+  return {
+    outboxIds: events.map(() => uuidv7()),
+    outboxSubjects: events.map((e) => e.subject),
+    outboxPayloads: all,
+    outboxStarts: starts,
+    outboxLengths: lengths,
+    outboxHeaders: traceHeadersOf(events),
+    outboxKeys: keys,
+  };
 }
 
 /** Each event's trace context as stored: its own, or the one active now. */
@@ -72,18 +80,18 @@ function traceHeadersOf(events: OutgoingEvent[]): string[] {
 }
 
 function insertRows(table: OutboxTable, ids: string[], subjects: string[], payloads: Uint8Array[], headers: string[]) {
-  const c = columnsOf(ids, subjects, payloads, headers);
+  const { all, starts, lengths } = packPayloads(payloads);
   return insertSql(table, {
-    ids: sql.param(c.ids),
-    subjects: sql.param(c.subjects),
-    payloads: sql.param(c.payloads),
-    starts: sql.param(c.starts),
-    lengths: sql.param(c.lengths),
-    headers: sql.param(c.headers),
+    ids: sql.param(ids),
+    subjects: sql.param(subjects),
+    payloads: sql.param(all),
+    starts: sql.param(starts),
+    lengths: sql.param(lengths),
+    headers: sql.param(headers),
   });
 }
 
-function columnsOf(ids: string[], subjects: string[], payloads: Uint8Array[], headers: string[]) {
+function packPayloads(payloads: Uint8Array[]) {
   // Every payload travels in ONE binary parameter, cut apart by offset and length. As an array
   // of bytea they travelled as hex text that Postgres parses character by character: 40 ms
   // for the 1.2 MB of a 10,000-message batch, against 4 ms this way.
@@ -96,7 +104,7 @@ function columnsOf(ids: string[], subjects: string[], payloads: Uint8Array[], he
     at += p.byteLength;
   }
   const all = Buffer.concat(payloads.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
-  return { ids, subjects, payloads: all, starts, lengths, headers };
+  return { all, starts, lengths };
 }
 
 function insertSql(table: OutboxTable, v: { ids: ParamOrSlot; subjects: ParamOrSlot; payloads: ParamOrSlot; starts: ParamOrSlot; lengths: ParamOrSlot; headers: ParamOrSlot; keys?: ParamOrSlot }) {

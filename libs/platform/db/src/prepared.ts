@@ -39,7 +39,7 @@ interface Collected {
  * (PgBouncer in transaction mode needs max_prepared_statements, 1.21 or later).
  */
 export async function executePrepared<R extends pg.QueryResultRow>(db: Db, name: string, query: drizzle.SQL): Promise<pg.QueryResult<R>> {
-  const client = (db as Db & { $client: pg.Pool }).$client;
+  const client = poolOf(db);
   const known = compiled.get(name);
   const collected = collect(query, { params: [], shape: [], expected: known?.shape, at: 0, same: true });
   if (known) {
@@ -90,10 +90,12 @@ export function preparedStatement<V extends Record<string, unknown>, R extends p
       if (value === undefined) throw new Error(`prepared statement ${name}: no value for ${take.key}`);
       return value;
     });
-    const client = (db as Db & { $client: pg.Pool }).$client;
-    return client.query<R>({ name, text: compiledOnce.text, values: args });
+    return poolOf(db).query<R>({ name, text: compiledOnce.text, values: args });
   };
 }
+
+/** The pg pool under drizzle's handle: named statements go to it directly. */
+const poolOf = (db: Db) => (db as Db & { $client: pg.Pool }).$client;
 
 // drizzle keeps a table's schema under this registered symbol (its compiler reads it the same way).
 const SCHEMA = Symbol.for('drizzle:Schema');
