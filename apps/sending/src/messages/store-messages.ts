@@ -1,10 +1,22 @@
-import { enqueueEvents, leadingLocalRelay, outboxChannel, outboxColumns, outboxInsertTemplate, SUBJECTS, type OutboxColumns, type OutgoingEvent } from '@sabia/bus';
+import {
+  enqueueEvents,
+  leadingLocalRelay,
+  outboxChannel,
+  outboxColumns,
+  outboxInsertOneTemplate,
+  outboxInsertTemplate,
+  outboxValues,
+  SUBJECTS,
+  type OutboxColumns,
+  type OutboxValues,
+  type OutgoingEvent,
+} from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
-import { preparedStatement, type Db, type Tx } from '@sabia/db';
+import { preparedStatement, type Db, type Slot, type Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { messages, outbox, pooledReservations } from '../db';
-import { insertMessages, insertMessagesTemplate, messageColumns, type MessageColumns } from '../db/insert-messages';
+import { insertMessages, insertMessagesTemplate, insertMessageTemplate, messageColumns, messageValues, type MessageColumns, type MessageValues } from '../db/insert-messages';
 import type { Refusal } from './acceptance';
 import type { NewMessageRow } from './draft-message';
 import type { MessageRow } from './message';
@@ -51,34 +63,53 @@ export async function storeMessagesWhile(tx: Tx, decided: Decided[], decide: () 
  * unique index decides between concurrent duplicates, also two in the same call: the first
  * wins), and an event is written only with the message it announces. Per message: the stored
  * row, or undefined when its key was taken. The relay hears of the commit in memory when it
- * runs here (leadingLocalRelay), else by NOTIFY.
+ * runs here (leadingLocalRelay), else by NOTIFY. One message goes as plain values (storeOne):
+ * most group commits of single sends hold one, and arrays cost Postgres more than the row.
  */
 export async function storeMany(db: Db, decided: Decided[]): Promise<Array<MessageRow | undefined>> {
+  if (decided.length === 1) return [await storeOne(db, decided[0]!)];
   const rows = rowsOf(decided);
   const relay = leadingLocalRelay(outbox);
   const values = Object.assign(messageColumns(rows), outboxColumns(rows.map(eventOf), rows.map((r) => r.id)), { notify: !relay });
-  const result = await storeManyStatement(db, values);
-  const stored = new Set(result.rows[0]!.stored ?? []);
+  const stored = new Set((await storeManyStatement(db, values)).rows[0]!.stored ?? []);
   if (relay && stored.size > 0) relay.wake();
   return rows.map((row) => (stored.has(row.id) ? row : undefined));
 }
 
-const storeManyStatement = preparedStatement<MessageColumns & OutboxColumns & { notify: boolean }, { stored: string[] | null }>(
-  'sending_store_many',
-  (slot) => sql`
+/** storeMany for one message. */
+async function storeOne(db: Db, decided: Decided): Promise<MessageRow | undefined> {
+  const [row] = rowsOf([decided]);
+  const relay = leadingLocalRelay(outbox);
+  const values = Object.assign(messageValues(row!), outboxValues(eventOf(row!)), { notify: !relay });
+  const stored = (await storeOneStatement(db, values)).rows[0]!.stored?.length === 1;
+  if (relay && stored) relay.wake();
+  return stored ? row : undefined;
+}
+
+type Stored = { stored: string[] | null };
+type Notify = { notify: boolean };
+
+/** The statement both stores share, around their two inserts (the message's RETURNING id, the events' own filter on it). */
+const storeStatement = (slot: Slot<Notify>, insertMessages: SQL, insertEvents: SQL) => sql`
     with m as (
-      ${insertMessagesTemplate(slot)}
+      ${insertMessages}
       on conflict (account_id, idempotency_key) where batch_id is null do nothing
       returning id
     ), o as (
-      ${outboxInsertTemplate(outbox, slot)}
-      where t.key::uuid in (select id from m)
+      ${insertEvents}
       returning 1
     ), p as (
       -- A message stored under a reservation made ahead: its pool row is done with.
       delete from ${pooledReservations} where id in (select id from m)
     )
-    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o where ${slot('notify')}::boolean limit 1) as notified`,
+    select array(select id::text from m) as stored, (select pg_notify(${outboxChannel(outbox)}, '') from o where ${slot('notify')}::boolean limit 1) as notified`;
+
+const storeManyStatement = preparedStatement<MessageColumns & OutboxColumns & Notify, Stored>('sending_store_many', (slot) =>
+  storeStatement(slot, insertMessagesTemplate(slot), sql`${outboxInsertTemplate(outbox, slot)} where t.key::uuid in (select id from m)`),
+);
+
+const storeOneStatement = preparedStatement<MessageValues & OutboxValues & Notify, Stored>('sending_store_one', (slot) =>
+  storeStatement(slot, insertMessageTemplate(slot), sql`${outboxInsertOneTemplate(outbox, slot)} from m`),
 );
 
 export type StorePort = (decided: Decided) => Promise<MessageRow | undefined>;

@@ -3,7 +3,18 @@ export { startBatchConsumer, type BatchEvent, type BatchResult } from './batch-c
 export { connectBus, type Bus } from './connect';
 export { decodeEvent } from './decode-event';
 export { PoisonMessageError, startConsumer, type ConsumerHandle, type IncomingEvent } from './consumer';
-export { enqueueEvents, outboxChannel, outboxColumns, outboxInsertTemplate, writeWithEvents, type OutboxColumns, type OutgoingEvent } from './outbox';
+export {
+  enqueueEvents,
+  outboxChannel,
+  outboxColumns,
+  outboxInsertOneTemplate,
+  outboxInsertTemplate,
+  outboxValues,
+  writeWithEvents,
+  type OutboxColumns,
+  type OutboxValues,
+  type OutgoingEvent,
+} from './outbox';
 export { startOutboxRelay, type OutboxRelay } from './outbox-relay';
 export { leadingLocalRelay, type LocalRelay } from './local-relay';
 export { PROCESSED_EVENTS_RETENTION_MS, pruneProcessedEvents } from './prune-processed-events';
