@@ -5,10 +5,8 @@ import {
   outboxColumns,
   outboxInsertOneTemplate,
   outboxInsertTemplate,
-  outboxValues,
   SUBJECTS,
   type OutboxColumns,
-  type OutboxValues,
   type OutgoingEvent,
 } from '@sabia/bus';
 import { sendingEvents } from '@sabia/contracts';
@@ -16,7 +14,7 @@ import { preparedStatement, type Db, type Slot, type Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql, type SQL } from 'drizzle-orm';
 import { messages, outbox, pooledReservations } from '../db';
-import { insertMessages, insertMessagesTemplate, insertMessageTemplate, messageColumns, messageValues, type MessageColumns, type MessageValues } from '../db/insert-messages';
+import { insertMessages, insertMessagesTemplate, insertMessageTemplate, messageColumns, type MessageColumns, type MessageInsert } from '../db/insert-messages';
 import type { Refusal } from './acceptance';
 import type { NewMessageRow } from './draft-message';
 import type { MessageRow } from './message';
@@ -80,8 +78,7 @@ export async function storeMany(db: Db, decided: Decided[]): Promise<Array<Messa
 async function storeOne(db: Db, decided: Decided): Promise<MessageRow | undefined> {
   const [row] = rowsOf([decided]);
   const relay = leadingLocalRelay(outbox);
-  const values = Object.assign(messageValues(row!), outboxValues(eventOf(row!)), { notify: !relay });
-  const stored = (await storeOneStatement(db, values)).rows[0]!.stored?.length === 1;
+  const stored = (await storeOneStatement(db, { message: row!, event: eventOf(row!), notify: !relay })).rows[0]!.stored?.length === 1;
   if (relay && stored) relay.wake();
   return stored ? row : undefined;
 }
@@ -108,7 +105,7 @@ const storeManyStatement = preparedStatement<MessageColumns & OutboxColumns & No
   storeStatement(slot, insertMessagesTemplate(slot), sql`${outboxInsertTemplate(outbox, slot)} where t.key::uuid in (select id from m)`),
 );
 
-const storeOneStatement = preparedStatement<MessageValues & OutboxValues & Notify, Stored>('sending_store_one', (slot) =>
+const storeOneStatement = preparedStatement<{ message: MessageInsert; event: OutgoingEvent } & Notify, Stored>('sending_store_one', (slot) =>
   storeStatement(slot, insertMessageTemplate(slot), sql`${outboxInsertOneTemplate(outbox, slot)} from m`),
 );
 

@@ -9,10 +9,8 @@ export {
   outboxColumns,
   outboxInsertOneTemplate,
   outboxInsertTemplate,
-  outboxValues,
   writeWithEvents,
   type OutboxColumns,
-  type OutboxValues,
   type OutgoingEvent,
 } from './outbox';
 export { startOutboxRelay, type OutboxRelay } from './outbox-relay';

@@ -73,35 +73,22 @@ export function outboxColumns(events: OutgoingEvent[], keys: string[]): OutboxCo
   };
 }
 
-/** The values outboxInsertOneTemplate's slots take (outboxValues gives them). */
-export interface OutboxValues extends Record<string, unknown> {
-  outboxId: string;
-  outboxSubject: string;
-  outboxPayload: Buffer;
-  outboxHeaders: string;
-}
-
 /**
- * One event's outbox row for a statement built once, as plain values (no arrays for Postgres
- * to parse and unnest: see outboxInsertTemplate for many). It ends in a SELECT list, so the
- * caller appends the FROM that decides whether the row is written: `from inserted`, the one
- * row an INSERT … ON CONFLICT DO NOTHING … RETURNING gave when it stored the message.
+ * One event's outbox row for a statement built once, each column picked from the call's
+ * `event` (no arrays for Postgres to parse and unnest: see outboxInsertTemplate for many). It
+ * ends in a SELECT list, so the caller appends the FROM that decides whether the row is
+ * written: `from inserted`, the one row an INSERT … ON CONFLICT DO NOTHING … RETURNING gave
+ * when it stored the message.
  */
-export function outboxInsertOneTemplate(table: OutboxTable, slot: Slot<OutboxValues>) {
+export function outboxInsertOneTemplate(table: OutboxTable, slot: Slot<{ event: OutgoingEvent }>) {
+  // The row's id is made when the call's values are read, once per execution.
+  const id = slot(() => uuidv7());
+  const subject = slot((v) => v.event.subject);
+  const payload = slot(({ event: { payload: p } }) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  const headers = slot((v) => JSON.stringify(currentTraceHeaders(v.event.traceContext)));
   return sql`
     insert into ${table} (id, subject, payload, headers)
-    select ${slot('outboxId')}::uuid, ${slot('outboxSubject')}::text, ${slot('outboxPayload')}::bytea, ${slot('outboxHeaders')}::jsonb`;
-}
-
-/** outboxInsertOneTemplate's values for this event. */
-export function outboxValues(event: OutgoingEvent): OutboxValues {
-  const { payload } = event;
-  return {
-    outboxId: uuidv7(),
-    outboxSubject: event.subject,
-    outboxPayload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
-    outboxHeaders: JSON.stringify(currentTraceHeaders(event.traceContext)),
-  };
+    select ${id}::uuid, ${subject}::text, ${payload}::bytea, ${headers}::jsonb`;
 }
 
 /** Each event's trace context as stored: its own, or the one active now. */

@@ -80,4 +80,21 @@ describe('preparedStatement', () => {
     const { rows } = await database.pool.query(`select id from prep.things where id = 'lost'`);
     expect(rows).toEqual([]);
   });
+
+  it('reads values through picks from the objects a call hands over, beside named ones', async () => {
+    interface Thing {
+      id: string;
+      label: string | null;
+    }
+    const insertThing = preparedStatement<{ thing: Thing; suffix: string }, { id: string; label: string }>(
+      'prep_picked',
+      (slot) => sql`insert into ${things} (id, label) values (${slot((v) => v.thing.id)}, ${slot((v) => v.thing.label ?? 'unnamed')} || ${slot('suffix')}) returning id, label`,
+    );
+    const { rows } = await insertThing(database.db, { thing: { id: 'p1', label: 'first' }, suffix: '?' });
+    expect(rows).toEqual([{ id: 'p1', label: 'first?' }]);
+    expect((await insertThing(database.db, { thing: { id: 'p2', label: null }, suffix: '' })).rows).toEqual([{ id: 'p2', label: 'unnamed' }]);
+    const lacking = { thing: { label: 'x' }, suffix: '' } as unknown as { thing: Thing; suffix: string };
+    await expect(insertThing(database.db, lacking)).rejects.toThrow(/no value for parameter \$1/);
+    expect((await database.pool.query(`select id from prep.things where label = 'x'`)).rows).toEqual([]);
+  });
 });
