@@ -1,7 +1,8 @@
-# One image for every service; APP picks which one runs (apps/$APP/src/main.ts).
+# One image for every service; APP picks which one runs (built from apps/$APP/src/main.ts).
 #   docker build --build-arg APP=sending -t sabia-sending .
-# Services run from TypeScript through tsx, as in development, so the image needs the dev
-# dependencies too (tsx is one): plain `npm ci`, no --omit=dev.
+# Services run from their builds (`nx build`, scripts/build-app.ts: our code bundled, npm
+# packages beside it), as the tests and the quick start run them; building needs the dev
+# dependencies (esbuild, tsx): plain `npm ci`, no --omit=dev.
 FROM node:24-bookworm-slim
 
 WORKDIR /app
@@ -13,7 +14,10 @@ COPY . .
 # registry lacks; see .ci/run): npm install then installs the same locked versions.
 RUN (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm cache clean --force
 
-# After `npm ci`, so the dependency layer is shared by all six images.
+# Every service built, so that APP may also be chosen when the container starts.
+RUN for app in billing carrier-sim incident sending status-tracking ticketing; do npx tsx scripts/build-app.ts "apps/$app" || exit 1; done
+
+# After `npm ci` and the builds, so those layers are shared by all six images.
 ARG APP
 ENV APP=${APP} \
     NODE_ENV=production
@@ -21,6 +25,5 @@ ENV APP=${APP} \
 # Never root at run time; the node image's `node` user (uid 1000) only reads /app.
 USER node
 # exec: node becomes PID 1's successor and receives SIGTERM itself (graceful shutdown).
-# `node --import tsx` is what `npx tsx` runs, without two wrapper processes in between. The
-# flags are SERVICE_NODE_FLAGS (libs/platform/runtime/src/node-flags.ts).
-CMD ["sh", "-c", "test -n \"$APP\" || { echo 'set APP (e.g. --build-arg APP=sending or -e APP=sending)' >&2; exit 64; }; exec node --max-semi-space-size=32 --import tsx \"apps/$APP/src/main.ts\""]
+# The flags are SERVICE_NODE_FLAGS (libs/platform/runtime/src/node-flags.ts).
+CMD ["sh", "-c", "test -n \"$APP\" || { echo 'set APP (e.g. --build-arg APP=sending or -e APP=sending)' >&2; exit 64; }; exec node --max-semi-space-size=32 \"dist/apps/$APP/src/main.js\""]

@@ -1,7 +1,8 @@
-// `nx build <app>`: bundles apps/<app>/src/main.ts with our own libraries inlined and npm
-// packages left external (instrumentation must patch them as they load), into
+// `nx build <app>`: bundles apps/<app>/src/main.ts as services run (appBundleOptions in
+// @sabia/testing: our own libraries inlined, npm packages left external), into
 // dist/apps/<app>/src/main.js, with the app's migrations beside it at dist/apps/<app>/drizzle.
-// Run it with `node dist/apps/<app>/src/main.js` next to node_modules.
+// Run it with `node dist/apps/<app>/src/main.js` next to node_modules (the Dockerfile does).
+import { appBundleOptions } from '@sabia/testing';
 import { build } from 'esbuild';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,23 +17,7 @@ const out = join(root, 'dist', appRoot);
 
 async function main() {
   rmSync(out, { recursive: true, force: true });
-  const result = await build({
-    entryPoints: [join(root, appRoot, 'src/main.ts')],
-    outfile: join(out, 'src/main.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'warning',
-    plugins: [{
-      name: 'externalise-npm-packages',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sabia/') ? undefined : { path: args.path, external: true }));
-      },
-    }],
-  });
+  const result = await build({ ...appBundleOptions(root, appRoot.slice('apps/'.length), join(out, 'src/main.js')), sourcemap: true, metafile: true });
   if (existsSync(join(root, appRoot, 'drizzle'))) cpSync(join(root, appRoot, 'drizzle'), join(out, 'drizzle'), { recursive: true });
   const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   console.log(`built ${appRoot} → dist/${appRoot}/src/main.js (${(bytes / 1024).toFixed(0)} KiB with source map)`);

@@ -1,13 +1,14 @@
 // The services `npm run up` runs, in start order (each waits for the previous one's ports), and a
 // small supervisor that starts them, prefixes their output and remembers their last lines.
 // The constant alone: the runtime's index would load the services' whole platform here.
+import { freshAppBundle } from '../../libs/platform/testing/src/app-bundle';
 import { SERVICE_NODE_FLAGS } from '../../libs/platform/runtime/src/node-flags';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compactLogLine } from './log';
 import { repoRoot } from './paths';
-import { isRunning, stopChild, tsxCommand } from './proc';
+import { isRunning, stopChild } from './proc';
 
 export interface ServiceSpec {
   name: string;
@@ -69,7 +70,8 @@ export class Supervisor {
   ) {}
 
   start(spec: ServiceSpec): Running {
-    const [cmd, args] = tsxCommand(`apps/${spec.name}/src/main.ts`, [], SERVICE_NODE_FLAGS);
+    // Built as the services run everywhere (appBundleOptions), from the sources as they are now.
+    const [cmd, args] = [process.execPath, [...SERVICE_NODE_FLAGS, freshAppBundle(repoRoot, spec.name)]] as const;
     // OTEL_SERVICE_NAME set per service: one inherited from our shell would merge all six in Jaeger.
     const env = { ...process.env, ...this.commonEnv, OTEL_SERVICE_NAME: spec.name, ...spec.env };
     // detached: its own process group, so Ctrl-C reaches only us and we stop services in order.

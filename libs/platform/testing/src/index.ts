@@ -7,3 +7,4 @@ export { migratedDatabase } from './migrated-database';
 export { dropNamespace } from './nats-namespace';
 export { preparedPlan } from './query-plan';
 export { startHttpReceiver, type ReceivedRequest } from './http-receiver';
+export { appBundleOptions, freshAppBundle } from './app-bundle';

@@ -1,4 +1,5 @@
 import { SERVICE_NODE_FLAGS } from '@sabia/runtime';
+import { freshAppBundle } from './app-bundle';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -16,7 +17,7 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `apps/<app>/src/main.ts` as its own process, exactly as it runs in production. */
+/** Starts the app as its own process, exactly as it runs in production: built from apps/<app>/src/main.ts. */
 export function spawnService(app: string, env: Record<string, string>): ServiceProcess {
   // For benchmarks: SABIA_PROFILE_DIR=/tmp/prof writes a V8 CPU profile per service when it
   // exits; SABIA_SERVICE_NODE_FLAGS adds Node or V8 flags to every service ('--trace-gc',
@@ -27,7 +28,8 @@ export function spawnService(app: string, env: Record<string, string>): ServiceP
   if (logDir) mkdirSync(logDir, { recursive: true });
   // Written behind the benchmark's back: its own CPU is measured too.
   const log = logDir ? createWriteStream(join(logDir, `${app}.log`), { flags: 'a' }) : undefined;
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, ...extra, '--import', 'tsx', join(ROOT, 'apps', app, 'src/main.ts')], {
+  // Built as it runs in production (app-bundle.ts), from the sources as they are now.
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, ...extra, freshAppBundle(ROOT, app)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
