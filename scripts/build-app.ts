@@ -2,10 +2,11 @@
 // @sabia/testing: our own libraries inlined, npm packages left external), into
 // dist/apps/<app>/src/main.js, with the app's migrations beside it at dist/apps/<app>/drizzle.
 // Run it with `node dist/apps/<app>/src/main.js` next to node_modules (the Dockerfile does).
-import { appBundleOptions } from '@sabia/testing';
 import { build } from 'esbuild';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+// The options alone: the testing library's index would load pg, NATS and the pipeline here.
+import { appBundleOptions } from '../libs/platform/testing/src/app-bundle';
 
 const root = join(__dirname, '..');
 const appRoot = process.argv[2] ?? '';

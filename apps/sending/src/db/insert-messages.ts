@@ -30,6 +30,9 @@ const COLUMNS: ReadonlyArray<{ name: string; type: string; value: (r: MessageIns
   { name: 'refusal_delivered_status', type: 'integer', value: (r) => r.refusalDeliveredStatus ?? null },
 ];
 
+/** The columns every insert names, in COLUMNS' order. */
+const COLUMN_LIST = sql.raw(COLUMNS.map((c) => c.name).join(', '));
+
 /** Each column's slot name in insertMessagesTemplate, made once (not a new string per column on every call). */
 const SLOTS = COLUMNS.map((_, i) => `m${i}` as const);
 
@@ -71,7 +74,7 @@ export function messageColumns(rows: MessageInsert[]): MessageColumns {
  */
 export function insertMessageTemplate(slot: Slot<{ message: MessageInsert }>): SQL {
   return sql`
-    insert into ${messages} (${sql.raw(COLUMNS.map((c) => c.name).join(', '))})
+    insert into ${messages} (${COLUMN_LIST})
     values (${sql.join(
       COLUMNS.map((c) => sql`${slot((v) => c.value(v.message))}::${sql.raw(c.type)}`),
       sql`, `,
@@ -80,7 +83,7 @@ export function insertMessageTemplate(slot: Slot<{ message: MessageInsert }>): S
 
 function insertSql(valuesOf: (column: (typeof COLUMNS)[number], index: number) => ParamOrSlot): SQL {
   return sql`
-    insert into ${messages} (${sql.raw(COLUMNS.map((c) => c.name).join(', '))})
+    insert into ${messages} (${COLUMN_LIST})
     select * from unnest(${sql.join(
       COLUMNS.map((c, i) => sql`${valuesOf(c, i)}::${sql.raw(c.type)}[]`),
       sql`, `,

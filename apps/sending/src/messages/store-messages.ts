@@ -76,9 +76,9 @@ export async function storeMany(db: Db, decided: Decided[]): Promise<Array<Messa
 
 /** storeMany for one message. */
 async function storeOne(db: Db, decided: Decided): Promise<MessageRow | undefined> {
-  const [row] = rowsOf([decided]);
+  const row = rowsOf([decided])[0]!;
   const relay = leadingLocalRelay(outbox);
-  const stored = (await storeOneStatement(db, { message: row!, event: eventOf(row!), notify: !relay })).rows[0]!.stored?.length === 1;
+  const stored = (await storeOneStatement(db, { message: row, event: eventOf(row), notify: !relay })).rows[0]!.stored?.length === 1;
   if (relay && stored) relay.wake();
   return stored ? row : undefined;
 }

@@ -84,7 +84,7 @@ export function outboxInsertOneTemplate(table: OutboxTable, slot: Slot<{ event: 
   // The row's id is made when the call's values are read, once per execution.
   const id = slot(() => uuidv7());
   const subject = slot((v) => v.event.subject);
-  const payload = slot(({ event: { payload: p } }) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  const payload = slot((v) => bufferOf(v.event.payload));
   const headers = slot((v) => JSON.stringify(currentTraceHeaders(v.event.traceContext)));
   return sql`
     insert into ${table} (id, subject, payload, headers)
@@ -109,6 +109,9 @@ function insertRows(table: OutboxTable, ids: string[], subjects: string[], paylo
   });
 }
 
+/** The same bytes as a Buffer (pg sends Buffers as binary parameters), not a copy. */
+const bufferOf = (p: Uint8Array) => Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+
 function packPayloads(payloads: Uint8Array[]) {
   // Every payload travels in ONE binary parameter, cut apart by offset and length. As an array
   // of bytea they travelled as hex text that Postgres parses character by character: 40 ms
@@ -121,7 +124,7 @@ function packPayloads(payloads: Uint8Array[]) {
     lengths.push(p.byteLength);
     at += p.byteLength;
   }
-  const all = Buffer.concat(payloads.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  const all = Buffer.concat(payloads.map(bufferOf));
   return { all, starts, lengths };
 }
 
