@@ -69,6 +69,33 @@ export function startCpuMeter(services: Map<string, { child: ChildProcess }>) {
   };
 }
 
+export interface MachineTicks {
+  total: number;
+  stolen: number;
+}
+
+/**
+ * The machine's CPU ticks so far, all CPUs together (/proc/stat's first line): all of them, and
+ * those stolen, when this VM's CPUs had work to run but its host ran something else. Undefined
+ * where there is no /proc. Stolen time lands on whichever process was running, as a stall no
+ * code of ours explains, so the benchmark prints it beside each window's tail.
+ */
+export function machineTicks(): MachineTicks | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest is inside user)
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), stolen: fields[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Percent of the CPU time between two samples that the host took; null when either is missing. */
+export function stolenPercent(from: MachineTicks | undefined, to: MachineTicks | undefined): number | null {
+  if (!from || !to || to.total === from.total) return null;
+  return (100 * (to.stolen - from.stolen)) / (to.total - from.total);
+}
+
 /** "2.41 ms: postgres 0.73, status-tracking 0.60, …" per unit of work. */
 export function cpuPerUnit(used: Map<string, number>, units: number): string {
   const total = [...used.values()].reduce((a, b) => a + b, 0);

@@ -35,5 +35,9 @@ describe('the load generator at a fixed rate', () => {
     // The first call due in the stall waited for nearly all of it; a dozen or more waited over 50 ms.
     expect(result.latencies.at(-1)).toBeGreaterThan(100);
     expect(result.latencies.filter((l) => l > 50).length).toBeGreaterThanOrEqual(12);
+    // One 10-s window (the run is shorter), with the host's share of the CPU beside its tail.
+    expect(result.windowP99).toHaveLength(1);
+    expect(result.windowStolen).toHaveLength(1);
+    if (process.platform === 'linux') expect(result.windowStolen[0]).toBeGreaterThanOrEqual(0);
   });
 });

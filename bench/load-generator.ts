@@ -9,9 +9,10 @@
 import { sending } from '@sabia/contracts';
 import { callUnary, createClient } from '@sabia/grpc-kit';
 import { fork, type ChildProcess } from 'node:child_process';
+import { machineTicks, stolenPercent, type MachineTicks } from './cpu-meter';
 import { connectGrpcH2, type OnAnswer } from './grpc-h2-client';
 import { floorCall } from './machine-floor';
-import { percentile } from './run-bench';
+import { percentile, progressLine } from './run-bench';
 
 export interface AtRateOptions {
   /** SendSms on the sending service, or the machine floor's one method (bench/machine-floor.ts). */
@@ -33,6 +34,10 @@ export interface AtRateResult {
   latencies: number[];
   /** p99 per 10-second window of due times: how the tail settles as the services warm up. */
   windowP99: number[];
+  /** Percent of the machine's CPU time its host took, per window (null where /proc is missing). */
+  windowStolen: Array<number | null>;
+  /** The same over the whole run. */
+  stolen: number | null;
   errors: number;
   total: number;
   achieved: number;
@@ -110,6 +115,10 @@ export async function atRate(options: AtRateOptions): Promise<AtRateResult> {
     else errors++;
     if (++settled === total) allSettled();
   });
+  const perWindow = options.rate * 10;
+  // The machine's ticks as each window's first call goes out, and after the last call.
+  const ticks: Array<MachineTicks | undefined> = [];
+  const progress = progressLine();
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / options.rate;
@@ -117,16 +126,18 @@ export async function atRate(options: AtRateOptions): Promise<AtRateResult> {
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     startedAt[i] = callStart(due, performance.now());
     send(i);
-    if (i % options.rate === 0) process.stdout.write(`\r  ${options.label}: ${i}/${total}   `);
+    if (i % perWindow === 0) ticks.push(machineTicks());
+    if (i % options.rate === 0) progress.show(`${options.label}: ${i}/${total}`);
   }
+  ticks.push(machineTicks());
   if (total > 0) await done;
   const achieved = total / ((performance.now() - started) / 1000);
   close();
-  const perWindow = options.rate * 10;
-  const windowP99 = Array.from({ length: Math.ceil(total / perWindow) }, (_, w) =>
-    percentile(answered(latencies.subarray(w * perWindow, (w + 1) * perWindow)), 99),
-  );
-  return { latencies: answered(latencies), windowP99, errors, total, achieved };
+  progress.done();
+  const windows = Math.ceil(total / perWindow);
+  const windowP99 = Array.from({ length: windows }, (_, w) => percentile(answered(latencies.subarray(w * perWindow, (w + 1) * perWindow)), 99));
+  const windowStolen = Array.from({ length: windows }, (_, w) => stolenPercent(ticks[w], ticks[w + 1]));
+  return { latencies: answered(latencies), windowP99, windowStolen, stolen: stolenPercent(ticks[0], ticks.at(-1)), errors, total, achieved };
 }
 
 /**

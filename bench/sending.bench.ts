@@ -6,6 +6,9 @@
 //   2. SendSms at a fixed arrival rate (open loop: requests are sent on schedule whether or not
 //      earlier ones returned), p50/p95/p99 latency as the caller sees it, after a warm-up at the
 //      same rate whose figures are printed apart.
+// Each 10-s window's p99 is printed beside the share of the machine's CPU time its host took
+// that window (steal, from /proc/stat): on a shared VM that share moves from 0 to 30 % within
+// minutes, and a window's tail moves with it, for this service and for the machine floor alike.
 import { startPipeline } from '@sabia/testing';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -70,6 +73,13 @@ const WARMUP = Number(values.warmup);
 const CLIENT = values.client === 'grpc-js' ? 'grpc-js' : 'h2';
 
 const pct = percentile;
+const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
+/**
+ * The host's share of each window's CPU time, beside that window's tail: on a shared VM the
+ * host runs other guests on our CPUs now and then, and every process stalls with them.
+ */
+const stolenByWindow = (run: { windowStolen: Array<number | null>; stolen: number | null }) =>
+  run.stolen === null ? 'not measured (no /proc/stat)' : `${run.windowStolen.map((v) => v?.toFixed(1) ?? '?').join(' ')} (${run.stolen.toFixed(1)} over the run)`;
 
 async function main() {
   console.log(`Sabiá sending benchmark: ${BATCHES} × SendBatch(10,000) after ${BATCH_WARMUP} to warm up, ${CONCURRENCY} at a time, then SendSms at ${RATE}/s for ${WARMUP} s (warm-up) + ${SECONDS} s`);
@@ -131,15 +141,13 @@ async function main() {
     // The first seconds at full rate run cold: V8 has not optimised the hot paths yet and the
     // reservation pool is still growing. They are measured apart, then the steady state.
     const cold = SECONDS > 0 && WARMUP > 0 ? await atRate('sendSms', p.addresses.sending, WARMUP, `SendSms warm-up (${WARMUP} s)`, 'warm') : undefined;
-    if (cold) console.log();
     await statements.reset();
     const smsCpu = startCpuMeter(metered);
     const sms = SECONDS > 0 ? await atRate('sendSms', p.addresses.sending, SECONDS, 'SendSms', 'sms') : undefined;
     const smsCpuUsed = smsCpu.stop();
-    if (sms) console.log();
 
     // After SendSms, so that the services' own warm-up is not spent beside it.
-    let floor: { latencies: number[]; errors: number; cpu: string } | undefined;
+    let floor: { latencies: number[]; errors: number; cpu: string; windowP99: number[]; windowStolen: Array<number | null>; stolen: number | null } | undefined;
     if (values.floor && SECONDS > 0) {
       const server = await startFloorServer(p.db.url);
       try {
@@ -147,11 +155,10 @@ async function main() {
         await atRate('floor', server.address, WARMUP, 'machine floor warm-up', 'warm');
         const meter = startCpuMeter(new Map([['floor server', { child: server.child }], ['load generator', { child: generator.child }]]));
         const measured = await atRate('floor', server.address, SECONDS, 'machine floor', 'floor');
-        floor = { latencies: measured.latencies, errors: measured.errors, cpu: cpuPerUnit(meter.stop(), measured.total) };
+        floor = { ...measured, cpu: cpuPerUnit(meter.stop(), measured.total) };
       } finally {
         server.stop();
       }
-      console.log();
     }
     generator.stop();
 
@@ -172,12 +179,14 @@ async function main() {
       console.log(`  SendSms latency p50/p95/p99         ${spread(latencies)} (target p99 ≤ 15 ms)`);
       console.log(`  SendSms latency p99.9 / max         ${farTail(latencies)}`);
       console.log(`  SendSms CPU per call                ${cpuPerUnit(smsCpuUsed, total)}`);
-      const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
       console.log(`  SendSms p99 per 10 s, in ms         ${cold ? `warm-up ${byWindow(cold.windowP99)} | ` : ''}measured ${byWindow(windowP99)}`);
+      console.log(`  CPU stolen by the VM's host, %      ${cold ? `warm-up ${stolenByWindow(cold)} | ` : ''}measured ${stolenByWindow(sms)}`);
       if (floor) {
         console.log(`  machine floor p50/p95/p99           ${spread(floor.latencies)}, ${floor.errors} errors (gRPC unary: a read + a committed insert)`);
         console.log(`  machine floor p99.9 / max           ${farTail(floor.latencies)}`);
         console.log(`  machine floor CPU per call          ${floor.cpu}`);
+        console.log(`  machine floor p99 per 10 s, in ms   ${byWindow(floor.windowP99)}`);
+        console.log(`  CPU stolen by the VM's host, %      ${stolenByWindow(floor)}`);
       }
     }
     for (const line of batchStatements) console.log(line);
