@@ -32,6 +32,7 @@ export async function main() {
         services: [{
           name: 'sabia.billing.v1.BillingService',
           definition: billing.BillingServiceService,
+          messages: billing,
           implementation: billingService(database.db, config, kit, {
             prices: new PriceBook(database.db, { unitPrice: config.DEFAULT_SMS_PART_PRICE }),
             quotas: new QuotaBook(database.db),

@@ -26,6 +26,7 @@ export async function main() {
         services: [{
           name: 'sabia.incident.v1.IncidentService',
           definition: incident.IncidentServiceService,
+          messages: incident,
           implementation: incidentService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],
       });

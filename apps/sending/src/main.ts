@@ -51,6 +51,7 @@ export async function main() {
         services: [{
           name: 'sabia.sending.v1.SendingService',
           definition: sending.SendingServiceService,
+          messages: sending,
           implementation: sendingService({ db, billing, router, urlPolicy: new AddressPolicy(config.CALLBACK_ALLOWED_NETWORKS), logger }, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],
       });

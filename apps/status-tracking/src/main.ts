@@ -38,6 +38,7 @@ export async function main() {
         services: [{
           name: 'sabia.status.v1.StatusService',
           definition: status.StatusServiceService,
+          messages: status,
           implementation: statusService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger }), callbackCache),
         }],
       });

@@ -22,6 +22,7 @@ export async function main() {
         services: [{
           name: 'sabia.ticketing.v1.TicketingService',
           definition: ticketing.TicketingServiceService,
+          messages: ticketing,
           implementation: ticketingService(database.db, handlerKit({ secret: config.AUTH_JWT_SECRET, logger })),
         }],
       });

@@ -12,3 +12,4 @@ export * as incidentEvents from './gen/sabia/incident/v1/events';
 export * as busEnvelope from './gen/sabia/bus/v1/event_batch';
 export { SentStatus, DeliveredStatus } from './gen/sabia/common/v1/status_codes';
 export { descriptorSetBase64 } from './gen/descriptor-set';
+export { encodeMessage, type MessageEncoder } from './encode-message';

@@ -1,9 +1,9 @@
-import { sendingEvents, type common } from '@sabia/contracts';
+import { encodeMessage, sendingEvents, type common } from '@sabia/contracts';
 import type { MessageRow } from './message';
 
 /** Encodes the first-level fact about a message (refusal, or the carrier's answers per part). */
 export function messageSentEvent(row: MessageRow, partStatuses: common.PartStatus[] = []): Uint8Array {
-  return sendingEvents.MessageSent.encode({
+  return encodeMessage(sendingEvents.MessageSent, {
     messageId: row.id,
     accountId: row.accountId,
     subaccountId: row.subaccountId,
@@ -17,5 +17,5 @@ export function messageSentEvent(row: MessageRow, partStatuses: common.PartStatu
     callbackUrl: row.callbackUrl,
     deliveredStatus: row.refusalDeliveredStatus ?? 0,
     to: row.to,
-  }).finish();
+  });
 }

@@ -9,7 +9,7 @@ import {
   type OutboxColumns,
   type OutgoingEvent,
 } from '@sabia/bus';
-import { sendingEvents } from '@sabia/contracts';
+import { encodeMessage, sendingEvents } from '@sabia/contracts';
 import { preparedStatement, type Db, type Slot, type Tx } from '@sabia/db';
 import { MicroBatcher } from '@sabia/runtime';
 import { sql, type SQL } from 'drizzle-orm';
@@ -186,13 +186,13 @@ function eventOf(row: MessageRow): OutgoingEvent {
   if (row.state === 'refused') return { subject: SUBJECTS.messageSent, payload: messageSentEvent(row) };
   return {
     subject: SUBJECTS.messageAccepted,
-    payload: sendingEvents.MessageAccepted.encode({
+    payload: encodeMessage(sendingEvents.MessageAccepted, {
       messageId: row.id,
       accountId: row.accountId,
       subaccountId: row.subaccountId,
       to: row.to,
       parts: row.parts,
       acceptedAt: row.createdAt,
-    }).finish(),
+    }),
   };
 }

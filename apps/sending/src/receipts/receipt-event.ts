@@ -1,4 +1,4 @@
-import { sendingEvents } from '@sabia/contracts';
+import { encodeMessage, sendingEvents } from '@sabia/contracts';
 import type { MessageRow } from '../messages/message';
 
 export interface ReceiptFacts {
@@ -14,7 +14,7 @@ export function receiptEvent(
   receipt: ReceiptFacts,
   receivedAt: Date,
 ): Uint8Array {
-  return sendingEvents.ReceiptReceived.encode({
+  return encodeMessage(sendingEvents.ReceiptReceived, {
     messageId: row.id,
     accountId: row.accountId,
     subaccountId: row.subaccountId,
@@ -28,5 +28,5 @@ export function receiptEvent(
     err: receipt.err,
     doneAt: new Date(receipt.doneAt),
     receivedAt,
-  }).finish();
+  });
 }

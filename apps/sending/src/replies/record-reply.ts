@@ -1,5 +1,5 @@
 import { enqueueEvents, SUBJECTS } from '@sabia/bus';
-import { sendingEvents } from '@sabia/contracts';
+import { encodeMessage, sendingEvents } from '@sabia/contracts';
 import type { Db } from '@sabia/db';
 import { uuidv7 } from '@sabia/db';
 import { and, desc, eq } from 'drizzle-orm';
@@ -46,7 +46,7 @@ export async function recordReply(db: Db, reply: IncomingReply) {
     const id = uuidv7();
     const row = { id, ...reply, messageId: last?.id ?? null, accountId: last?.accountId ?? '', subaccountId: last?.subaccountId ?? '', action };
     await tx.insert(replies).values(row);
-    const payload = sendingEvents.ReplyReceived.encode({
+    const payload = encodeMessage(sendingEvents.ReplyReceived, {
       replyId: id,
       accountId: row.accountId,
       subaccountId: row.subaccountId,
@@ -59,7 +59,7 @@ export async function recordReply(db: Db, reply: IncomingReply) {
       action,
       carrier: reply.carrier,
       correlationId: last?.correlationId ?? '',
-    }).finish();
+    });
     await enqueueEvents(tx, outbox, [{ subject: SUBJECTS.replyReceived, payload }]);
     return row;
   });

@@ -1,4 +1,4 @@
-import { statusEvents, type common } from '@sabia/contracts';
+import { encodeMessage, statusEvents, type common } from '@sabia/contracts';
 import type { messageStatus } from '../db';
 
 type Row = typeof messageStatus.$inferSelect;
@@ -7,7 +7,7 @@ export function statusChangedEvent(
   row: Row,
   change: { sentStatus?: number; deliveredStatus?: number; at: Date; partStatuses?: common.PartStatus[] },
 ): Uint8Array {
-  return statusEvents.StatusChanged.encode({
+  return encodeMessage(statusEvents.StatusChanged, {
     messageId: row.messageId,
     accountId: row.accountId,
     subaccountId: row.subaccountId,
@@ -16,5 +16,5 @@ export function statusChangedEvent(
     at: change.at,
     parts: row.parts,
     partStatuses: change.partStatuses ?? [],
-  }).finish();
+  });
 }

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Context } from '@opentelemetry/api';
-import { busEnvelope } from '@sabia/contracts';
+import { encodeMessage, busEnvelope } from '@sabia/contracts';
 import { PoisonMessageError } from './poison';
 import { contextFromNatsHeaders, contextFromRecord } from './trace-headers';
 
@@ -60,9 +60,9 @@ export function chunkEvents<T extends { payload: Uint8Array }>(events: T[]): T[]
 }
 
 export function packEvents(events: PackedEvent[]): Uint8Array {
-  return busEnvelope.EventBatch.encode({
+  return encodeMessage(busEnvelope.EventBatch, {
     events: events.map((e) => ({ id: e.id, traceHeaders: e.traceHeaders, payload: Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength) })),
-  }).finish();
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { descriptorSetBase64 } from '@sabia/contracts';
 import type { Logger } from '@sabia/logger';
 import { HealthImplementation } from 'grpc-health-check';
+import { withSharedWriterResponses } from './shared-writer-responses';
 
 /** Largest request we accept; a batch of 10,000 recipients fits with room to spare. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -13,6 +14,11 @@ export interface ServiceRegistration {
   implementation: UntypedServiceImplementation;
   /** Fully qualified name, e.g. sabia.sending.v1.SendingService (health is reported per service). */
   name: string;
+  /**
+   * The generated module the service comes from (e.g. `sending` of @sabia/contracts): its
+   * responses are then written with one shared protobuf writer (withSharedWriterResponses).
+   */
+  messages?: object;
 }
 
 export interface RunningGrpcServer {
@@ -33,15 +39,16 @@ export async function startGrpcServer(opts: {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
+  // The descriptor set embedded in @sabia/contracts: no .proto files are read at run time.
+  const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
   const health = new HealthImplementation({ '': 'SERVING' });
   health.addToServer(server);
   for (const service of opts.services) {
-    server.addService(service.definition, service.implementation);
+    const definition = service.messages ? withSharedWriterResponses(service.definition, service.messages, descriptors, service.name) : service.definition;
+    server.addService(definition, service.implementation);
     health.setStatus(service.name, 'SERVING');
   }
-  // Reflection describes the services this server runs (not every Sabiá service), from the
-  // descriptor set embedded in @sabia/contracts: no .proto files are read at run time.
-  const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
+  // Reflection describes the services this server runs (not every Sabiá service).
   new ReflectionService(descriptors, { services: opts.services.map((s) => s.name) }).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
