@@ -9,7 +9,8 @@ export interface MessageEncoder<T> {
 // so no two ever share it, and finish() hands out a copy of exactly the bytes written. A fresh
 // writer per message (the generated default) allocated a 128-byte ArrayBuffer for each, and a
 // larger one each time it grew: off the V8 heap, each freed one by one in the scavenger's
-// pause (sending made two or three per SendSms that way).
+// pause (sending made two or three per SendSms that way). The shared one keeps the buffer of
+// the largest message it wrote (a SendBatch answer, an event batch: under the 4 MB gRPC limit).
 const shared = new BinaryWriter();
 
 /** The message's bytes (the same as `type.encode(message).finish()`), written with the shared writer. */
