@@ -13,7 +13,7 @@ import { startPipeline } from '@sabia/testing';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { cpuPerUnit, startCpuMeter } from './cpu-meter';
-import { mobile, startLoadGenerator } from './load-generator';
+import { mobile, startLoadGenerator, type AtRateResult } from './load-generator';
 import { startFloorServer } from './machine-floor';
 import pg from 'pg';
 import { percentile, progressLine, runBench } from './run-bench';
@@ -78,7 +78,7 @@ const byWindow = (w: number[]) => w.map((v) => v.toFixed(0)).join(' ');
  * The host's share of each window's CPU time, beside that window's tail: on a shared VM the
  * host runs other guests on our CPUs now and then, and every process stalls with them.
  */
-const stolenByWindow = (run: { windowStolen: Array<number | null>; stolen: number | null }) =>
+const stolenByWindow = (run: Pick<AtRateResult, 'windowStolen' | 'stolen'>) =>
   run.stolen === null ? 'not measured (no /proc/stat)' : `${run.windowStolen.map((v) => v?.toFixed(1) ?? '?').join(' ')} (${run.stolen.toFixed(1)} over the run)`;
 
 async function main() {
@@ -147,7 +147,7 @@ async function main() {
     const smsCpuUsed = smsCpu.stop();
 
     // After SendSms, so that the services' own warm-up is not spent beside it.
-    let floor: { latencies: number[]; errors: number; cpu: string; windowP99: number[]; windowStolen: Array<number | null>; stolen: number | null } | undefined;
+    let floor: (AtRateResult & { cpu: string }) | undefined;
     if (values.floor && SECONDS > 0) {
       const server = await startFloorServer(p.db.url);
       try {

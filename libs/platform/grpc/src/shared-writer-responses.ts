@@ -6,12 +6,10 @@ type Described = Record<string, { path: string; responseType: { type: { name: st
 
 /**
  * The service's definition with each response written by the shared protobuf writer
- * (encodeMessage) instead of the fresh writer per call the generated serializer makes: that
- * writer's buffer was an ArrayBuffer of its own, allocated and freed for every answer (one per
- * SendSms, most of what sending's code still allocated off the V8 heap). A method's response
- * codec is found in `messages`, the generated module the service comes from, by the name the
- * descriptor set gives its response type; a method whose type it does not hold keeps the
- * generated serializer.
+ * (encodeMessage, which says why) instead of a fresh writer per call, as the generated
+ * serializer does. A method's response codec is found in `messages`, the generated module the
+ * service comes from, by the name the descriptor set gives its response type; a method whose
+ * type it does not hold keeps the generated serializer.
  */
 export function withSharedWriterResponses(definition: ServiceDefinition, messages: object, descriptors: PackageDefinition, serviceName: string): ServiceDefinition {
   const described = descriptors[serviceName] as Described | undefined;
